@@ -1,0 +1,132 @@
+"""The `jn-exchange` command. Sub-commands import their modules lazily so that
+`jn-exchange validate --help` starts fast and never imports linkml."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from jn_exchange import STANDARD_VERSION, __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jn-exchange",
+                      message=f"%(prog)s %(version)s (standard {STANDARD_VERSION})")
+def main() -> None:
+    """济南市行政执法监督数据规范 jn-exchange: validate and build exchange packages."""
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the artifacts (default: the package's generated/ folder).")
+@click.option("--check", is_flag=True, help="Do not write; exit 1 if a committed artifact is stale.")
+def generate(out_dir: Path | None, check: bool) -> None:
+    """Generate JSON Schema, Pydantic, Table Schemas and DDL from schema/ (needs the [build] extra)."""
+    try:
+        from jn_exchange.generate import run_generate
+    except ImportError as exc:  # linkml is a build-time dependency only
+        raise click.ClickException(
+            f"generation needs the build extra: pip install 'jn-exchange[build]' ({exc})") from exc
+    sys.exit(run_generate(out_dir=out_dir, check=check))
+
+
+EXIT_OK, EXIT_FAIL, EXIT_UNUSABLE = 0, 1, 2
+FORMATS = ("text", "json", "html", "junit", "sarif")
+
+
+@main.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to FILE instead of standard output.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the text and HTML reports.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
+              help="Exit 1 when a finding of this severity or worse occurs.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML/JSON file that switches rules off or changes their severity by code.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge the package as of this date (default: today), for reproducible results.")
+@click.option("--max-examples", type=click.IntRange(1, 100000), default=None,
+              help="Stored findings per rule and table (counts are always exact).")
+@click.option("--memory-limit", default="1GB", show_default=True, help="Memory the engine may use before spilling to disk.")
+@click.option("--progress/--no-progress", default=None, help="Progress on standard error (default: when it is a terminal).")
+def validate(package: Path, fmt: str, output: Path | None, lang: str, fail_on: str, config_path: Path | None,
+             as_of, max_examples: int | None, memory_limit: str, progress: bool | None) -> None:
+    """Validate an exchange package: a folder, a datapackage.json, a .zip, or a JSON document.
+
+    Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 the input could not be validated."""
+    from jn_exchange.config import ConfigError, load_config
+    from jn_exchange.findings import Severity
+    from jn_exchange.rules import registry
+
+    try:
+        config = load_config(config_path, set(registry()))
+    except ConfigError as exc:
+        click.echo(f"jn-exchange: {exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if max_examples:
+        config.limits.max_examples = max_examples
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def report_progress(name: str, i: int, total: int) -> None:
+        if show:
+            click.echo(f"\r[{i}/{total}] {name:<40}", err=True, nl=False)
+
+    from jn_exchange.validate import InputError, validate as run
+
+    try:
+        result = run(package, config, as_of=as_of.date() if as_of else None, fail_on=Severity(fail_on),
+                     progress=report_progress, memory_limit=memory_limit)
+    except InputError as exc:
+        click.echo(f"jn-exchange: {exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user; say what failed
+        click.echo(f"jn-exchange: internal error while validating {package}: {type(exc).__name__}: {exc}\n"
+                   "Please report this with the command you ran.", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if show:
+        click.echo("\r" + " " * 50 + "\r", err=True, nl=False)
+    from jn_exchange.reports import write_report
+
+    text = write_report(result, fmt, lang=lang)
+    if output:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"jn-exchange: cannot write {output}: {exc}", err=True)
+            sys.exit(EXIT_UNUSABLE)
+        if fmt != "text":
+            click.echo(("PASS" if not result.fails() else "FAIL") + f": report written to {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    sys.exit(EXIT_FAIL if result.fails() else EXIT_OK)
+
+
+@main.command(name="rules")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_cmd(lang: str, fmt: str) -> None:
+    """List every rule: code, severity, level, title and basis."""
+    from jn_exchange.rules import all_rules
+
+    rules = list(all_rules())
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"code": r.code, "severity": r.severity.value, "level": r.level,
+                                "title": r.title, "basis": r.basis, "docs_url": r.docs_url} for r in rules],
+                              ensure_ascii=False, indent=2))
+        return
+    for r in rules:
+        click.echo(f"{r.code:<14} {r.severity.value:<8} {r.level:<12} {r.title[lang]}  [{r.basis}]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

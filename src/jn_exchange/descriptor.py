@@ -1,0 +1,174 @@
+"""Package-level checks of datapackage.json: version, resources, paths, sizes and hashes.
+Returns the resources that can be read; never reads outside the package folder."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jn_exchange import STANDARD_VERSION
+from jn_exchange.findings import Collector
+from jn_exchange.profile import Profile, TableSpec
+from jn_exchange.rules import make_finding
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_HASHES = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
+
+
+@dataclass
+class ResourceRef:
+    name: str
+    rel_path: str
+    path: Path
+    spec: TableSpec
+    declared_bytes: int | None = None
+    declared_hash: tuple[str, str] | None = None   # (algorithm, hex)
+
+
+class Fatal(Exception):
+    """The package cannot be read further; the finding was already collected."""
+
+
+def read_descriptor(root: Path, profile: Profile, collector: Collector) -> tuple[dict[str, Any], list[ResourceRef]]:
+    path = root / "datapackage.json"
+    if not path.is_file():
+        csvs = sorted(p.name for p in root.glob("*.csv"))[:5]
+        detail = f"{root.name}/ 中有 CSV 文件 {', '.join(csvs)} 但没有描述文件" if csvs else f"{root.name}/"
+        collector.add(make_finding("JN-PKG-001", detail=detail))
+        raise Fatal()
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+        desc = json.loads(text)
+    except UnicodeDecodeError:
+        collector.add(make_finding("JN-PKG-002", detail="not UTF-8 (GBK/GB18030?) / 不是 UTF-8 编码"))
+        raise Fatal()
+    except json.JSONDecodeError as exc:
+        collector.add(make_finding("JN-PKG-002", detail=f"line {exc.lineno} column {exc.colno}: {exc.msg}"))
+        raise Fatal()
+    except OSError as exc:
+        collector.add(make_finding("JN-PKG-002", detail=str(exc)))
+        raise Fatal()
+    if not isinstance(desc, dict):
+        collector.add(make_finding("JN-PKG-002", detail=f"top level is {type(desc).__name__}, not an object"))
+        raise Fatal()
+    check_version(desc.get("standard_version"), collector)
+    return desc, _resources(root, desc, profile, collector)
+
+
+def check_version(declared: Any, collector: Collector) -> None:
+    supported = STANDARD_VERSION
+    if not isinstance(declared, str) or not SEMVER.match(declared):
+        collector.add(make_finding("JN-PKG-003", value=json.dumps(declared, ensure_ascii=False)))
+        return
+    major, minor = (int(x) for x in declared.split(".")[:2])
+    smajor, sminor = (int(x) for x in supported.split(".")[:2])
+    if major != smajor:
+        collector.add(make_finding("JN-PKG-004", value=declared, supported=f"{smajor}.x"))
+        raise Fatal()
+    if minor > sminor:
+        collector.add(make_finding("JN-PKG-005", value=declared, supported=supported))
+
+
+def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Collector) -> list[ResourceRef]:
+    resources = desc.get("resources")
+    if not isinstance(resources, list) or not resources:
+        collector.add(make_finding("JN-PKG-012", detail="resources must be a non-empty array / resources 必须是非空数组"))
+        raise Fatal()
+    out: list[ResourceRef] = []
+    seen: dict[str, int] = {}
+    declared_paths: set[Path] = set()
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            collector.add(make_finding("JN-PKG-012", detail=f"resources[{i}] has no name / 缺少 name"))
+            continue
+        name = res["name"]
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] == 2:
+            collector.add(make_finding("JN-PKG-011", resource=name,
+                                       count=sum(1 for r in resources if isinstance(r, dict) and r.get("name") == name)))
+        if seen[name] > 1:
+            continue
+        rel = res.get("path")
+        if not isinstance(rel, str) or not rel:
+            detail = "path is a list (multi-file resources are not supported)" if isinstance(rel, list) else "no path"
+            collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: {detail}"))
+            continue
+        spec = profile.tables.get(name)
+        if spec is None:
+            collector.add(make_finding("JN-PKG-006", resource=name, hint=_name_hint(name, profile)))
+            continue
+        target = _inside(root, rel)
+        if target is None:
+            collector.add(make_finding("JN-PKG-010", resource=name, path=rel))
+            continue
+        if not target.is_file():
+            collector.add(make_finding("JN-PKG-007", resource=name, path=rel))
+            continue
+        fmt = str(res.get("format") or Path(rel).suffix.lstrip(".")).lower()
+        if fmt != "csv":
+            collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: format {fmt!r} is not csv"))
+            continue
+        declared_paths.add(target)
+        ref = ResourceRef(name, rel, target, spec)
+        if isinstance(res.get("bytes"), int):
+            ref.declared_bytes = res["bytes"]
+        h = res.get("hash")
+        if isinstance(h, str) and h:
+            algo, _, hexd = h.partition(":") if ":" in h else ("md5", "", h)
+            algo = algo.lower()
+            if algo in _HASHES:
+                ref.declared_hash = (algo, hexd.lower())
+            else:
+                collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: unknown hash algorithm {algo}"))
+        out.append(ref)
+    for extra in sorted(root.rglob("*.csv")):
+        if extra.resolve() not in {p.resolve() for p in declared_paths} and "_unzipped_" not in str(extra):
+            collector.add(make_finding("JN-PKG-013", path=str(extra.relative_to(root))))
+    return out
+
+
+def check_declared_size_and_hash(ref: ResourceRef, size: int, sha256: str, collector: Collector) -> None:
+    if ref.declared_bytes is not None and ref.declared_bytes != size:
+        collector.add(make_finding("JN-PKG-008", resource=ref.name, path=ref.rel_path, actual=size,
+                                   declared=ref.declared_bytes))
+    if ref.declared_hash:
+        algo, declared = ref.declared_hash
+        actual = sha256 if algo == "sha256" else _hash_file(ref.path, algo)
+        if actual != declared:
+            collector.add(make_finding("JN-PKG-009", resource=ref.name, path=ref.rel_path, algorithm=algo,
+                                       actual=actual, declared=declared))
+
+
+def _hash_file(path: Path, algo: str) -> str:
+    h = hashlib.new(algo)
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", rel) or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
+        return None
+    p = (root / rel).resolve()
+    r = root.resolve()
+    if p != r and r not in p.parents:
+        return None
+    return p
+
+
+def _name_hint(name: str, profile: Profile) -> dict[str, str]:
+    by_title = {t.title: n for n, t in profile.tables.items()}
+    if name in by_title:
+        n = by_title[name]
+        return {"zh": f"；“{name}”是表 {n} 的中文名称，资源名应为 {n}", "en": f"; “{name}” is the title of {n}: name it {n}"}
+    close = difflib.get_close_matches(name.lower().replace("-", "_"), list(profile.tables), n=1, cutoff=0.6)
+    if close:
+        return {"zh": f"；是否指 {close[0]}？", "en": f"; did you mean {close[0]}?"}
+    return {"zh": "", "en": ""}

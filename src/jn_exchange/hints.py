@@ -1,0 +1,139 @@
+"""Specific hints for a bad cell: why a value that a person would read as right is not in the
+standard's form (2025/3/1, 2025年3月1日, full-width digits, stray spaces, labels instead of codes).
+Computed only for the stored example findings, never per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+Hint = dict[str, str]
+_NONE: Hint = {"zh": "", "en": ""}
+
+_FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\uff0e\uff0d\uff1a]")
+
+
+def _h(zh: str, en: str) -> Hint:
+    return {"zh": f"；{zh}", "en": f"; {en}"}
+
+
+def normalise_width(value: str) -> str:
+    """Full-width digits, letters and punctuation to their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def _common(value: str) -> Hint | None:
+    if value != value.strip():
+        return _h(f"值的首尾有空格，应为 “{value.strip()}”", f"the value has leading/trailing spaces; write “{value.strip()}”")
+    if _FULLWIDTH.search(value):
+        fixed = normalise_width(value)
+        return _h(f"含全角字符，应写为半角 “{fixed}”", f"it has full-width characters; write “{fixed}”")
+    return None
+
+
+_DATE_FORMS = [
+    (re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$"), "YYYY/M/D"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"), "YYYY年M月D日"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "YYYY-M-D"),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), "YYYYMMDD"),
+]
+
+
+def date_hint(value: str, with_time: bool = False) -> Hint:
+    common = _common(value)
+    if common:
+        return common
+    v = value
+    if with_time:
+        m = re.match(r"^(\S+)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$", v)
+        if m:
+            d = _parse_date_like(m.group(1))
+            if d:
+                iso = f"{d.isoformat()}T{int(m.group(2)):02d}:{m.group(3)}:{m.group(4) or '00'}"
+                return _h(f"日期时间应写为 {iso}", f"write the datetime as {iso}")
+    d = _parse_date_like(v)
+    if d:
+        iso = d.isoformat() + ("T00:00:00" if with_time else "")
+        return _h(f"应写为 ISO 8601 格式 {iso}", f"write it in ISO 8601 as {iso}")
+    if re.fullmatch(r"\d{5}(\.\d+)?", v):
+        try:
+            d = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(v)))
+            return _h(f"这像是 Excel 的日期序号，对应 {d.isoformat()}", f"this looks like an Excel date serial, i.e. {d.isoformat()}")
+        except OverflowError:
+            pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        return _h("日历上没有这一天", "no such day in the calendar")
+    return _NONE
+
+
+def _parse_date_like(v: str) -> dt.date | None:
+    for rx, _ in _DATE_FORMS:
+        m = rx.match(v)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def number_hint(value: str, integer: bool) -> Hint:
+    common = _common(value)
+    if common:
+        return common
+    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value):
+        return _h(f"不要用千分位逗号，应为 {value.replace(',', '')}", f"drop the thousands separators: {value.replace(',', '')}")
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(元|万元|人民币|RMB|¥|￥)?", value.replace("¥", "").replace("￥", ""))
+    if m and m.group(2) == "万元":
+        return _h("金额以元为单位，不带单位，如 1.5万元 写作 15000", "amounts are in yuan without unit; 1.5万元 is 15000")
+    if m and m.group(2):
+        return _h(f"不要带单位或货币符号，应为 {m.group(1)}", f"no unit or currency sign: {m.group(1)}")
+    if integer and re.fullmatch(r"-?\d+\.0+", value):
+        return _h(f"整数不带小数部分，应为 {value.split('.')[0]}", f"integers have no decimals: {value.split('.')[0]}")
+    if not integer and re.fullmatch(r"-?\d+\.\d{3,}", value):
+        return _h("金额最多两位小数", "amounts have at most two decimals")
+    return _NONE
+
+
+_TRUE = {"是", "1", "y", "yes", "t", "真", "TRUE", "True"}
+_FALSE = {"否", "0", "n", "no", "f", "假", "FALSE", "False"}
+
+
+def boolean_hint(value: str) -> Hint:
+    common = _common(value)
+    if common:
+        return common
+    v = value.strip()
+    if v in _TRUE or v.lower() in _TRUE:
+        return _h("应写为 true", "write true")
+    if v in _FALSE or v.lower() in _FALSE:
+        return _h("应写为 false", "write false")
+    return _NONE
+
+
+def code_hint(value: str, codes: dict[str, dict[str, Any]]) -> Hint:
+    """Name the code a person most likely meant: by label, by zero padding, by width, by similarity."""
+    v = normalise_width(value.strip())
+    if v in codes and v != value:
+        return _h(f"应为 “{v}”（{codes[v]['label']}），去掉空格或全角字符", f"write “{v}” ({codes[v]['label']}) without spaces or full-width characters")
+    for code, info in codes.items():
+        if v == info.get("label") or v == info.get("token"):
+            return _h(f"填的是名称，应填代码 {code}（{info['label']}）", f"this is the label; write the code {code} ({info['label']})")
+    if v.isdigit():
+        for code, info in codes.items():
+            if code.isdigit() and code.lstrip("0") == v.lstrip("0") and code != v:
+                return _h(f"前导零不能省略，应为 {code}（{info['label']}）", f"leading zeros matter: {code} ({info['label']})")
+    labels = {info.get("label", ""): code for code, info in codes.items()}
+    close = difflib.get_close_matches(v, list(labels), n=2, cutoff=0.5)
+    if close:
+        names = "、".join(f"{labels[c]}（{c}）" for c in close)
+        names_en = ", ".join(f"{labels[c]} ({c})" for c in close)
+        return _h(f"相近的代码：{names}", f"close codes: {names_en}")
+    return _NONE
+
+
+def pattern_hint(value: str) -> Hint:
+    return _common(value) or _NONE

@@ -1,0 +1,110 @@
+"""Unpack a zip package without trusting it: no entry may leave the target folder, be a link,
+be encrypted, or unpack beyond the size, count and ratio limits; nested zips are followed only
+to the allowed depth. Nothing is ever written outside `target`."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from jn_exchange.config import Limits
+from jn_exchange.findings import Finding
+from jn_exchange.rules import make_finding
+
+_CHUNK = 1 << 20
+
+
+class ZipRefused(Exception):
+    """The zip cannot be unpacked safely; carries the finding that says why."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message_en)
+        self.finding = finding
+
+
+def _human(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}"
+        n /= 1024
+    return f"{n:.0f} PiB"
+
+
+def _safe_member_path(name: str) -> PurePosixPath | None:
+    p = PurePosixPath(name.replace("\\", "/"))
+    if p.is_absolute() or any(part == ".." for part in p.parts) or (p.parts and ":" in p.parts[0]):
+        return None
+    return p
+
+
+def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, budget: list[int] | None = None) -> Path:
+    """Extract `zip_path` into `target` and return the folder that holds the package
+    (the one with datapackage.json, possibly inside a single top folder or an inner zip)."""
+    budget = budget if budget is not None else [limits.max_unpacked_bytes]
+    try:
+        zf = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise ZipRefused(make_finding("JN-ZIP-001", detail=str(exc) or type(exc).__name__)) from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_zip_entries:
+            raise ZipRefused(make_finding("JN-ZIP-004", limit=f"{limits.max_zip_entries} entries",
+                                          detail=f"{len(infos)} entries"))
+        # judge every entry before writing anything
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename))
+            mode = info.external_attr >> 16
+            if _safe_member_path(info.filename) is None or stat.S_ISLNK(mode):
+                raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
+            if info.compress_size and info.file_size / max(info.compress_size, 1) > limits.max_zip_ratio \
+                    and info.file_size > 10 * _CHUNK:
+                raise ZipRefused(make_finding("JN-ZIP-004", limit=f"ratio {limits.max_zip_ratio}:1",
+                                              detail=f"{info.filename}: {_human(info.file_size)} from {_human(info.compress_size)}"))
+        declared = sum(i.file_size for i in infos)
+        if declared > budget[0]:
+            raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
+                                          detail=f"declares {_human(declared)}"))
+        target.mkdir(parents=True, exist_ok=True)
+        root = target.resolve()
+        for info in infos:
+            rel = _safe_member_path(info.filename)
+            dest = (root / Path(*rel.parts)).resolve() if rel.parts else root
+            if dest != root and root not in dest.parents:
+                raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
+            if info.is_dir():
+                dest.mkdir(parents=True, exist_ok=True)
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with zf.open(info) as src, open(dest, "wb") as out:
+                    # count real bytes: declared sizes in a hostile zip may lie
+                    while chunk := src.read(_CHUNK):
+                        budget[0] -= len(chunk)
+                        if budget[0] < 0:
+                            raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
+                                                          detail="actual unpacked bytes"))
+                        out.write(chunk)
+            except ZipRefused:
+                raise
+            except RuntimeError as exc:  # encrypted entries not flagged in the header
+                raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename)) from exc
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                raise ZipRefused(make_finding("JN-ZIP-001", detail=f"{info.filename}: {exc}")) from exc
+    return _locate_package(target, limits, depth, budget)
+
+
+def _locate_package(folder: Path, limits: Limits, depth: int, budget: list[int]) -> Path:
+    if (folder / "datapackage.json").is_file():
+        return folder
+    entries = [p for p in folder.iterdir() if not p.name.startswith(("__MACOSX", "."))]
+    if len(entries) == 1 and entries[0].is_dir():
+        return _locate_package(entries[0], limits, depth, budget)
+    if len(entries) == 1 and entries[0].suffix.lower() == ".zip":
+        if depth + 1 > limits.max_zip_depth:
+            raise ZipRefused(make_finding("JN-ZIP-005", depth=depth + 1, limit=limits.max_zip_depth,
+                                          path=entries[0].name))
+        inner = folder / f"_unzipped_{depth + 1}"
+        return extract_zip(entries[0], inner, limits, depth + 1, budget)
+    return folder  # no descriptor: the caller reports JN-PKG-001

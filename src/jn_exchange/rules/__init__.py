@@ -1,0 +1,114 @@
+"""The rule registry: the one list of every rule the validator can report.
+
+Structural rules are declared in `structural.yaml`; business rules of the regulations in
+`business/*.yaml`. The CLI (`jn-exchange rules`), the report writers and the docs generator
+all read this registry; nothing else keeps its own list of rules."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from jn_exchange.findings import Finding, Severity
+
+RULES_DIR = Path(__file__).parent
+# The published standard's website; a finding links to the page of its rule.
+DOCS_BASE_URL = "https://w3id.org/jn-exchange/docs"
+
+LEVELS = ("package", "file", "header", "cell", "table", "cross_table", "business")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    level: str
+    title: dict[str, str]
+    message: dict[str, str]
+    description: dict[str, str]
+    fix: dict[str, str]
+    basis: str
+    deprecated: str | None = None
+    # business rules only
+    applies: dict[str, Any] = dc_field(default_factory=dict)
+    reads: tuple[str, ...] = ()
+    sql: str | None = None
+    extra: dict[str, Any] = dc_field(default_factory=dict)
+
+    @property
+    def docs_url(self) -> str:
+        return f"{DOCS_BASE_URL}/rules/{self.code}/"
+
+    def render(self, lang: str, params: dict[str, Any]) -> str:
+        # a parameter may be bilingual: {"zh": ..., "en": ...}
+        local = {k: (v.get(lang, "") if isinstance(v, dict) and set(v) <= {"zh", "en"} else v)
+                 for k, v in params.items()}
+        return _format(self.message[lang], local)
+
+
+class _Default(dict):
+    def __missing__(self, key: str) -> str:  # a template never raises on a missing parameter
+        return ""
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    return string.Formatter().vformat(template, (), _Default({k: "" if v is None else v for k, v in params.items()}))
+
+
+def _load_file(path: Path) -> list[dict[str, Any]]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=loader) or []
+
+
+def _to_rule(d: dict[str, Any]) -> Rule:
+    known = {"code", "severity", "level", "title", "message", "description", "fix", "basis",
+             "deprecated", "applies", "reads", "sql"}
+    return Rule(
+        code=d["code"], severity=Severity(d["severity"]), level=d["level"], title=d["title"],
+        message=d["message"], description=d["description"], fix=d["fix"], basis=d["basis"],
+        deprecated=d.get("deprecated"), applies=d.get("applies") or {},
+        reads=tuple(d.get("reads") or ()), sql=d.get("sql"),
+        extra={k: v for k, v in d.items() if k not in known},
+    )
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, Rule]:
+    """All rules by code, structural first, then business rules (file order)."""
+    files = [RULES_DIR / "structural.yaml", *sorted((RULES_DIR / "business").glob("*.yaml"))]
+    rules: dict[str, Rule] = {}
+    for path in files:
+        for d in _load_file(path):
+            rule = _to_rule(d)
+            if rule.code in rules:
+                raise ValueError(f"duplicate rule code {rule.code} in {path.name}")
+            rules[rule.code] = rule
+    return rules
+
+
+def get(code: str) -> Rule:
+    return registry()[code]
+
+
+def all_rules() -> Iterable[Rule]:
+    return registry().values()
+
+
+def make_finding(code: str, *, resource: str | None = None, row: int | None = None,
+                 field: str | None = None, value: str | None = None, key: str | None = None,
+                 severity: Severity | None = None, **params: Any) -> Finding:
+    """Build a finding of a registered rule, rendering both languages from its templates."""
+    rule = get(code)
+    p = {"resource": resource, "row": row, "field": field, "value": value, "key": key, **params}
+    return Finding(
+        code=code, severity=severity or rule.severity,
+        message_zh=rule.render("zh", p), message_en=rule.render("en", p),
+        resource=resource, row=row, field=field, value=value, key=key,
+        params={k: v for k, v in params.items() if v is not None}, docs_url=rule.docs_url,
+    )

@@ -1,0 +1,151 @@
+"""`jn-exchange validate`: the flow from what the user passed to a ValidationResult.
+
+    input (folder | datapackage.json | zip | JSON document)
+      -> reader (safe unpack, JSON form to CSV, byte scan of each file)
+      -> package, file and header rules
+      -> engine (DuckDB: cell, key and reference checks; typed views)
+      -> business rules of the regulations
+      -> ValidationResult (report writers take it from there)
+
+Everything written goes to a private temporary folder that is removed at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from jn_exchange import STANDARD_VERSION, __version__
+from jn_exchange.config import Config
+from jn_exchange.descriptor import Fatal, check_declared_size_and_hash, read_descriptor
+from jn_exchange.engine import Engine
+from jn_exchange.filechecks import check_file, check_header
+from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
+from jn_exchange.profile import load_profile
+from jn_exchange.reader.csvscan import scan_file
+from jn_exchange.reader.jsonform import JsonFormError, json_to_csv_package
+from jn_exchange.reader.zipsafe import ZipRefused, extract_zip
+
+Progress = Callable[[str, int, int], None]
+
+
+class InputError(Exception):
+    """The input cannot be validated at all (exit code 2)."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _kind(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    if not path.is_file():
+        raise InputError(f"no such file or folder: {path}")
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        return "zip"
+    if path.suffix.lower() == ".json":
+        if path.name == "datapackage.json":
+            return "descriptor"
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc}") from exc
+        return "descriptor" if '"resources"' in head else "json"
+    raise InputError(f"{path} is not a folder, datapackage.json, .zip or JSON package document")
+
+
+def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: Severity = Severity.ERROR,
+             progress: Progress | None = None, memory_limit: str = "1GB") -> ValidationResult:
+    started = time.perf_counter()
+    as_of = as_of or dt.date.today()
+    kind = _kind(path)
+    try:
+        profile = load_profile()
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"the standard's generated profile cannot be loaded: {exc}") from exc
+    collector = Collector(config.overrides, config.limits.max_examples)
+    stats: list[ResourceStat] = []
+    declared_version: str | None = None
+    sha: str | None = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="jn-exchange-") as tmp:
+            work = Path(tmp)
+            try:
+                if kind == "zip":
+                    sha = _sha256(path)
+                    root = extract_zip(path, work / "package", config.limits)
+                elif kind == "json":
+                    sha = _sha256(path)
+                    root = json_to_csv_package(path, work / "jsonform", profile, collector)
+                elif kind == "descriptor":
+                    root = path.parent
+                else:
+                    root = path
+                desc, refs = read_descriptor(root, profile, collector)
+                declared_version = desc.get("standard_version") if isinstance(desc.get("standard_version"), str) else None
+                sha = _check_tables(root, refs, work, profile, collector, config, stats, progress, sha,
+                                   memory_limit, as_of)
+            except ZipRefused as refused:
+                collector.add(refused.finding)
+            except (Fatal, JsonFormError):
+                pass
+    except PermissionError as exc:
+        raise InputError(f"permission denied: {exc}") from exc
+    return ValidationResult(
+        standard_version=declared_version, validator_version=__version__,
+        supported_standard_version=STANDARD_VERSION, as_of=as_of.isoformat(), source=str(path),
+        source_kind=kind, package_sha256=sha,
+        tallies=sorted(collector.tallies.values(), key=lambda t: (-t.severity.rank, t.code, t.resource or "")),
+        resources=stats, config=config.as_record(), max_examples=config.limits.max_examples,
+        fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3))
+
+
+def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, config: Config,
+                  stats: list[ResourceStat], progress: Progress | None, sha: str | None, memory_limit: str,
+                  as_of: dt.date) -> str | None:
+    engine = Engine(work / "engine", profile, collector, config.limits, memory_limit=memory_limit)
+    manifest: list[str] = [f"datapackage.json\t{_sha256(root / 'datapackage.json')}"]
+    try:
+        order = {name: i for i, name in enumerate(profile.tables)}
+        refs = sorted(refs, key=lambda r: order[r.name])
+        total = len(refs)
+        for i, ref in enumerate(refs):
+            if progress:
+                progress(ref.name, i, total)
+            scan = scan_file(ref.path, work / "transcoded")
+            manifest.append(f"{ref.rel_path}\t{scan.sha256}")
+            check_declared_size_and_hash(ref, scan.size, scan.sha256, collector)
+            stat = ResourceStat(ref.name, ref.rel_path, None, ref.spec.title)
+            stats.append(stat)
+            if not check_file(ref.name, ref.rel_path, scan, collector):
+                continue
+            rename = check_header(ref.spec, scan.header or [], collector)
+            table = engine.load(ref.spec, scan, scan.header or [], rename)
+            if table is None:
+                continue
+            stat.rows = table.rows
+            engine.check_cells(table)
+            engine.check_keys(table)
+        if progress:
+            progress("references", total, total)
+        for table in engine.tables.values():
+            engine.check_references(table)
+        engine.create_typed_views()
+        from jn_exchange.business import run_business_rules
+        run_business_rules(engine, collector, as_of)
+    finally:
+        engine.close()
+    if sha is None:  # a folder: hash of the manifest of its declared files
+        sha = hashlib.sha256("\n".join(sorted(manifest)).encode()).hexdigest()
+    return sha
