@@ -70,10 +70,20 @@ def _col(header: list[str], field: str) -> int:
 
 
 # ---------------------------------------------------------------- operations
-def op_set(pkg: Path, table: str, row: int, field: str, value: Any = "", **_: Any) -> None:
-    """Set one cell; row is the file row (header = 1)."""
+def op_set(pkg: Path, table: str, row: int, field: str, value: Any = "", repeat: int = 1, **_: Any) -> None:
+    """Set one cell; row is the file row (header = 1); `repeat` makes a huge value."""
     header, rows = _read_table(pkg, table)
-    rows[row - 2][_col(header, field)] = "" if value is None else str(value)
+    rows[row - 2][_col(header, field)] = ("" if value is None else str(value)) * repeat
+    _write_table(pkg, table, header, rows)
+
+
+def op_uscc_break(pkg: Path, table: str, row: int, field: str, **_: Any) -> None:
+    """Replace the check character of a valid credit code with another valid character."""
+    from jn_exchange.identifiers import uscc_check_char
+    header, rows = _read_table(pkg, table)
+    code = rows[row - 2][_col(header, field)]
+    good = uscc_check_char(code[:17])
+    rows[row - 2][_col(header, field)] = code[:17] + ("0" if good != "0" else "1")
     _write_table(pkg, table, header, rows)
 
 
@@ -143,7 +153,8 @@ def op_raw(pkg: Path, path: str, text: str | None = None, hex: str | None = None
 
 
 def op_bytes(pkg: Path, table: str, encoding: str | None = None, bom: bool = False, newline: str | None = None,
-             append: str | None = None, replace: dict[str, str] | None = None, **_: Any) -> None:
+             append: str | None = None, replace: dict[str, str] | None = None,
+             replace_bytes: dict[str, str] | None = None, **_: Any) -> None:
     """Re-encode a table's file: another encoding, a BOM, other line ends, appended raw text."""
     path = pkg / f"{table}.csv"
     text = path.read_text(encoding="utf-8")
@@ -159,6 +170,8 @@ def op_bytes(pkg: Path, table: str, encoding: str | None = None, bom: bool = Fal
     elif newline == "cr":
         text = text.replace("\n", "\r")
     data = text.encode(encoding or "utf-8")
+    for a, hexbytes in (replace_bytes or {}).items():  # raw bytes after encoding, e.g. invalid UTF-8
+        data = data.replace(a.encode(encoding or "utf-8"), bytes.fromhex(hexbytes))
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
 
 
@@ -196,7 +209,7 @@ def op_drop_table(pkg: Path, table: str, **_: Any) -> None:
 
 
 OPS: dict[str, Callable[..., None]] = {
-    "set": op_set, "set_where": op_set_where, "append": op_append, "delete_rows": op_delete_rows,
+    "set": op_set, "uscc_break": op_uscc_break, "set_where": op_set_where, "append": op_append, "delete_rows": op_delete_rows,
     "header": op_header, "raw": op_raw, "bytes": op_bytes, "descriptor": op_descriptor,
     "delete_file": op_delete_file, "drop_table": op_drop_table,
 }
@@ -276,6 +289,8 @@ def materialize(case: dict[str, Any], dest: Path) -> Path:
         m = dict(m)
         OPS[m.pop("op")](folder, **m)
     form = case.get("form", "folder")
+    if isinstance(form, dict) and "file" in form:  # a file of the package passed directly
+        return folder / form["file"]
     if form == "zip" or isinstance(form, dict):
         return _zip(folder, dest / "package", form if isinstance(form, dict) else {})
     if form == "json":

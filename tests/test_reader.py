@@ -1,0 +1,141 @@
+"""The reader on hostile and odd input: zips, encodings, line ends, headers."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jn_exchange.config import Limits
+from jn_exchange.reader.csvscan import scan_file
+from jn_exchange.reader.zipsafe import ZipRefused, extract_zip
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_zip_slip_refused_and_nothing_written_outside(tmp_path):
+    z = _zip(tmp_path / "p.zip", {"datapackage.json": b"{}", "../evil.csv": b"x"})
+    target = tmp_path / "out" / "pkg"
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, target, Limits())
+    assert exc.value.finding.code == "JN-ZIP-003"
+    assert not (tmp_path / "out" / "evil.csv").exists()
+    assert not target.exists() or not any(target.iterdir())  # judged before writing anything
+
+
+def test_absolute_entry_refused(tmp_path):
+    z = _zip(tmp_path / "p.zip", {"/etc/cron.d/x": b"x"})
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits())
+    assert exc.value.finding.code == "JN-ZIP-003"
+
+
+def test_symlink_entry_refused(tmp_path):
+    z = tmp_path / "p.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        info = zipfile.ZipInfo("link.csv")
+        info.external_attr = (0o120777 << 16)
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits())
+    assert exc.value.finding.code == "JN-ZIP-003"
+
+
+def test_unpacked_size_limit(tmp_path):
+    z = _zip(tmp_path / "p.zip", {"datapackage.json": b"{}", "a.csv": b"0" * 5000})
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits(max_unpacked_bytes=1000))
+    assert exc.value.finding.code == "JN-ZIP-004"
+
+
+def test_ratio_bomb(tmp_path):
+    z = _zip(tmp_path / "p.zip", {"zeros.bin": b"\0" * (40 << 20)})
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits())
+    assert exc.value.finding.code == "JN-ZIP-004"
+
+
+def test_nested_zip_followed_once_then_refused(tmp_path):
+    inner = _zip(tmp_path / "inner.zip", {"datapackage.json": b"{}"})
+    once = _zip(tmp_path / "once.zip", {"inner.zip": inner.read_bytes()})
+    root = extract_zip(once, tmp_path / "o1", Limits())
+    assert (root / "datapackage.json").is_file()
+    twice = _zip(tmp_path / "twice.zip", {"once.zip": once.read_bytes()})
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(twice, tmp_path / "o2", Limits())
+    assert exc.value.finding.code == "JN-ZIP-005"
+
+
+def test_single_top_folder_is_entered(tmp_path):
+    z = _zip(tmp_path / "p.zip", {"export-2025/datapackage.json": b"{}", "export-2025/a.csv": b"a\n"})
+    root = extract_zip(z, tmp_path / "o", Limits())
+    assert root.name == "export-2025"
+
+
+def test_corrupt_zip(tmp_path):
+    z = tmp_path / "p.zip"
+    z.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits())
+    assert exc.value.finding.code == "JN-ZIP-001"
+
+
+def test_truncated_zip(tmp_path):
+    good = _zip(tmp_path / "g.zip", {"datapackage.json": b"{}" * 1000, "a.csv": b"a,b\n" * 1000})
+    bad = tmp_path / "t.zip"
+    bad.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(bad, tmp_path / "o", Limits())
+    assert exc.value.finding.code == "JN-ZIP-001"
+
+
+def _scan(tmp_path: Path, data: bytes):
+    p = tmp_path / "t.csv"
+    p.write_bytes(data)
+    return scan_file(p, tmp_path / "work")
+
+
+def test_scan_gb18030_detected_and_transcoded(tmp_path):
+    s = _scan(tmp_path, "a,b\n1,济南市司法局\n".encode("gb18030"))
+    assert s.encoding == "gb18030" and s.first_bad_line == 2
+    assert s.load_path != s.path
+    assert "济南市司法局" in s.load_path.read_text(encoding="utf-8")
+
+
+def test_scan_bom_crlf_blank(tmp_path):
+    s = _scan(tmp_path, b"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4\r\n")
+    assert s.bom and s.header == ["a", "b"] and s.encoding == "utf-8"
+    assert s.crlf == 4 and s.bare_cr == 0 and s.lf == 4
+    assert s.blank_lines == [3]
+
+
+def test_scan_mixed_and_bare_cr(tmp_path):
+    s = _scan(tmp_path, b"a,b\r\n1,2\n3,4\r5,6\n")
+    assert s.crlf == 1 and s.bare_cr == 1
+
+
+def test_scan_delimiter_suspected(tmp_path):
+    assert _scan(tmp_path, "a;b;c\n1;2;3\n".encode()).delimiter_suspect
+    assert _scan(tmp_path, "a\tb\n1\t2\n".encode()).delimiter_suspect
+    assert _scan(tmp_path, "a,b\n".encode()).delimiter_suspect is None
+
+
+def test_scan_empty_file(tmp_path):
+    s = _scan(tmp_path, b"")
+    assert s.size == 0 and s.header is None
+
+
+def test_scan_chunk_boundaries(tmp_path, monkeypatch):
+    import jn_exchange.reader.csvscan as cs
+    monkeypatch.setattr(cs, "_CHUNK", 7)  # force many chunk boundaries
+    text = "a,b\r\n1,济南\r\n\r\n2,3\n\n4,5\n".encode()
+    s = _scan(tmp_path, text)
+    assert s.encoding == "utf-8"
+    assert s.crlf == 3 and s.bare_cr == 0
+    assert s.blank_lines == [3, 5]
