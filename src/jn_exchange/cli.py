@@ -128,5 +128,52 @@ def rules_cmd(lang: str, fmt: str) -> None:
         click.echo(f"{r.code:<14} {r.severity.value:<8} {r.level:<12} {r.title[lang]}  [{r.basis}]")
 
 
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--rows", type=click.IntRange(500, None), default=2000, show_default=True,
+              help="About how many rows in total, over all tables.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes.")
+@click.option("--zip", "as_zip", is_flag=True, help="Write OUT.zip instead of a folder.")
+@click.option("--json", "as_json", is_flag=True, help="Write the JSON form OUT.json instead of a folder.")
+@click.option("--checksums", is_flag=True, help="Declare each file's bytes and sha256 hash in datapackage.json.")
+@click.option("--defects", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Also write OUT-defects/ with labelled defects in about this share of eligible "
+                   "records, and OUT-defects/defects.json saying what was broken where.")
+def sample(out: Path, rows: int, seed: int, as_zip: bool, as_json: bool, checksums: bool,
+           defects: float | None) -> None:
+    """Write a realistic sample package of every table, valid by construction."""
+    from jn_exchange.sample import generate_sample
+
+    if as_zip and as_json:
+        raise click.UsageError("--zip and --json exclude each other")
+    try:
+        path = generate_sample(out, rows, seed, as_zip=as_zip, as_json=as_json, checksums=checksums)
+    except (FileExistsError, OSError) as exc:
+        click.echo(f"jn-exchange: {exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(f"wrote {path}", err=True)
+    if defects:
+        from jn_exchange.sample.defects import inject_defects
+
+        if as_zip or as_json:
+            raise click.UsageError("--defects works on the folder form")
+        dest = out.with_name(out.name + "-defects")
+        try:
+            manifest = inject_defects(out, dest, rate=defects, seed=seed)
+        except (FileExistsError, OSError) as exc:
+            click.echo(f"jn-exchange: {exc}", err=True)
+            sys.exit(EXIT_UNUSABLE)
+        click.echo(f"wrote {dest} ({manifest['total']} labelled defects in {dest / 'defects.json'})", err=True)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def docs(args: tuple[str, ...]) -> None:
+    """Generate the website's reference pages from the standard (--check: exit 1 when stale)."""
+    from jn_exchange.docsgen import main as docs_main
+
+    sys.exit(docs_main(list(args)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

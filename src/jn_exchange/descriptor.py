@@ -102,6 +102,9 @@ def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Co
         spec = profile.tables.get(name)
         if spec is None:
             collector.add(make_finding("JN-PKG-006", resource=name, hint=_name_hint(name, profile)))
+            inside = _inside(root, rel)
+            if inside is not None:  # declared, if unknown: not also an undeclared file
+                declared_paths.add(inside)
             continue
         target = _inside(root, rel)
         if target is None:

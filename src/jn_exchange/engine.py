@@ -30,6 +30,9 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_NULL_MARK = "\u2983jn-null\u2984"  # read_csv's nullstr: a marker no real cell holds
+
+
 def lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -125,11 +128,21 @@ class Engine:
             seen.add(std)
             if spec.field(std):
                 mapping[std] = name
-        cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in col_names) + "}"
+        # One column more than the header, padded: DuckDB silently drops ONE trailing empty field
+        # of a too-long row even in strict mode, so row shape is judged here instead: a value in
+        # the extra column = too many fields; a padded (NULL) last column = too few. Real empty
+        # cells stay '' (nullstr is a marker no data uses) and become NULL below.
+        over = f"c{len(col_names)}"
+        cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in [*col_names, over]) + "}"
+        present = "[" + ", ".join(q(n) for n in col_names) + "]"
+        shape = (f"CASE WHEN {q(over)} IS NOT NULL THEN -1 WHEN {q(col_names[-1])} IS NULL "
+                 f"THEN len(list_filter({present}, lambda x: x IS NOT NULL)) ELSE 0 END::SMALLINT AS _shape")
+        select = ", ".join(f"nullif({q(n)}, '') AS {q(n)}" for n in col_names) + ", " + shape
         max_line = max(self.limits.max_cell_chars * 4 * max(len(col_names), 1), 1 << 20)
         rej, rej_scan = f"rej_{self._n}", f"rejscan_{self._n}"
-        sql = (f"CREATE TABLE {raw} AS SELECT * FROM read_csv({lit(str(scan.load_path))}, header=true, "
+        sql = (f"CREATE TABLE {raw} AS SELECT {select} FROM read_csv({lit(str(scan.load_path))}, header=true, "
                f"columns={cols}, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
+               f"null_padding=true, nullstr={lit(_NULL_MARK)}, "
                f"store_rejects=true, rejects_table={lit(rej)}, rejects_scan={lit(rej_scan)}, "
                f"max_line_size={max_line}, encoding='utf-8')")
         try:
@@ -138,14 +151,45 @@ class Engine:
             self.collector.add(make_finding("JN-FILE-011", resource=spec.name, row=None,
                                             detail=_short_error(exc)))
             return None
-        rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
         rejected = self._report_rejects(spec, rej, len(col_names))
         skipped = sorted(set(scan.blank_lines) | set(rejected))
+        ragged = self._drop_ragged(spec, raw, scan, col_names, skipped)
+        skipped = sorted(set(skipped) | set(ragged))
+        rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
         exact = scan.blank_count <= len(scan.blank_lines) and \
-            scan.physical_lines == scan.header_line_count + rows + len(rejected) + scan.blank_count
+            scan.physical_lines == scan.header_line_count + rows + len(rejected) + len(ragged) + scan.blank_count
         t = LoadedTable(spec, raw, mapping, rows, scan, dict(zip(col_names, columns_in_file)), skipped, exact)
         self.tables[spec.name] = t
         return t
+
+    def _drop_ragged(self, spec: TableSpec, raw: str, scan: FileScan, col_names: list[str],
+                     skipped: list[int]) -> list[int]:
+        """Report rows with too few / too many fields (JN-FILE-007/008) and take them out of the
+        table, as DuckDB does with the rows it rejects. Returns their file lines."""
+        bad = self.con.execute(f"SELECT rowid, _shape, concat_ws(',', {', '.join(q(n) for n in col_names[:6])}) "
+                               f"FROM {raw} WHERE _shape <> 0 ORDER BY rowid").fetchall()
+        if not bad:
+            self.con.execute(f"ALTER TABLE {raw} DROP COLUMN _shape")
+            return []
+        probe = LoadedTable(spec, raw, {}, 0, scan, {}, skipped, True)
+        lines: list[int] = []
+        by_code: dict[str, list[Finding]] = {}
+        counts: dict[str, int] = {}
+        expected = len(col_names)
+        for rowid, shape, text in bad:
+            line = probe.line_of(int(rowid))
+            lines.append(line)
+            code = "JN-FILE-008" if shape < 0 else "JN-FILE-007"
+            found = expected + 1 if shape < 0 else int(shape)
+            counts[code] = counts.get(code, 0) + 1
+            if len(by_code.setdefault(code, [])) < self.collector.max_examples:
+                by_code[code].append(make_finding(code, resource=spec.name, row=line, found=found, expected=expected,
+                                                  value=mask_value(_clip(text or ""))))
+        for code, examples in by_code.items():
+            self.collector.add_counted(examples[0], counts[code], examples[1:])
+        self.con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT * EXCLUDE (_shape) FROM {raw} "
+                         f"WHERE _shape = 0 ORDER BY rowid")
+        return lines
 
     def _report_rejects(self, spec: TableSpec, rej: str, expected: int) -> list[int]:
         rows = self.con.execute(

@@ -1,0 +1,132 @@
+"""Streams sample rows into one CSV per table and writes datapackage.json; optionally zips the
+folder and writes the JSON form. Rows go to disk as they are made: nothing holds a table."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from jn_exchange import STANDARD_VERSION
+from jn_exchange.profile import Profile, TableSpec
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+class PackageWriter:
+    def __init__(self, out: Path, profile: Profile):
+        self.out = out
+        self.profile = profile
+        out.mkdir(parents=True, exist_ok=True)
+        self._files: dict[str, Any] = {}
+        self._writers: dict[str, Any] = {}
+        self.counts: dict[str, int] = {name: 0 for name in profile.tables}
+        for name, spec in profile.tables.items():  # every table, header first, even if it stays empty
+            fh = (out / spec.path).open("w", encoding="utf-8", newline="")
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(spec.field_names)
+            self._files[name], self._writers[name] = fh, w
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def row(self, table: str, **values: Any) -> dict[str, Any]:
+        spec: TableSpec = self.profile.tables[table]
+        unknown = set(values) - set(spec.field_names)
+        if unknown:  # a generator bug, not a data problem
+            raise KeyError(f"{table}: no fields {sorted(unknown)}")
+        self._writers[table].writerow([cell(values.get(f)) for f in spec.field_names])
+        self.counts[table] += 1
+        return values
+
+    def close(self, checksums: bool = False, title: str = "") -> Path:
+        for fh in self._files.values():
+            fh.close()
+        resources = []
+        for name, spec in self.profile.tables.items():
+            res: dict[str, Any] = {"name": name, "path": spec.path, "format": "csv",
+                                   "mediatype": "text/csv", "encoding": "utf-8", "title": spec.title,
+                                   "profile": "tabular-data-resource",
+                                   "schema": f"https://w3id.org/jn-exchange/{STANDARD_VERSION}/tableschemas/{name}.json"}
+            if checksums:
+                data = (self.out / spec.path).read_bytes()
+                res["bytes"] = len(data)
+                res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            resources.append(res)
+        desc = {
+            "name": self.out.name.lower().replace("_", "-"),
+            "title": title or "济南市行政执法监督数据交换包（样例）",
+            "profile": "tabular-data-package",
+            "standard_version": STANDARD_VERSION,
+            "created": "2026-01-31T00:00:00Z",  # fixed, so that the same seed gives the same bytes
+            "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+            "resources": resources,
+        }
+        path = self.out / "datapackage.json"
+        path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return path
+
+
+def zip_package(folder: Path, dest: Path) -> Path:
+    """A zip of the package with fixed timestamps (same seed, same bytes)."""
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.iterdir()):
+            info = zipfile.ZipInfo(path.name, date_time=(2026, 1, 31, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with path.open("rb") as src, zf.open(info, "w") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+    return dest
+
+
+def _typed(value: str, ftype: str) -> Any:
+    if value == "":
+        return None
+    if ftype == "integer":
+        return int(value)
+    if ftype == "number":
+        d = Decimal(value)
+        return int(d) if d == d.to_integral_value() and "." not in value else float(d)
+    if ftype == "boolean":
+        return value == "true"
+    return value
+
+
+def json_form(folder: Path, profile: Profile, dest: Path) -> Path:
+    """The same data as one JSON document ({standard_version, <table>: [records]}), streamed table
+    by table; empty cells are left out of a record."""
+    with dest.open("w", encoding="utf-8") as out:
+        out.write('{\n  "standard_version": ' + json.dumps(STANDARD_VERSION))
+        for name, spec in profile.tables.items():
+            types = {f.name: f.type for f in spec.fields}
+            out.write(f',\n  "{name}": [')
+            first = True
+            for rec in _records(folder / spec.path):
+                obj = {k: _typed(v, types[k]) for k, v in rec.items() if v != ""}
+                out.write(("\n    " if first else ",\n    ") + json.dumps(obj, ensure_ascii=False))
+                first = False
+            out.write("]" if first else "\n  ]")
+        out.write("\n}\n")
+    return dest
+
+
+def _records(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        yield from csv.DictReader(fh)
