@@ -175,5 +175,14 @@ def docs(args: tuple[str, ...]) -> None:
     sys.exit(docs_main(list(args)))
 
 
+def _register_tools() -> None:
+    from jn_exchange.tools import cli_repair, cli_sheets
+
+    for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS]:
+        main.add_command(cmd)
+
+
+_register_tools()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
