@@ -45,6 +45,7 @@ class Activity:
                 self.by_type.setdefault(t, []).append(a)
         self.seq: dict[str, int] = {}
         self.fault_count = 0
+        self.closed_penalty: tuple[str, Agency, D] | None = None
 
     # ------------------------------------------------------------------ helpers
     def nid(self, prefix: str, width: int = 7) -> str:
@@ -106,15 +107,15 @@ class Activity:
             del self.counterparts[:1000]
         return c
 
-    def credit(self, c: dict[str, Any]) -> None:
+    def credit(self, c: dict[str, Any], force_incentive: bool = False) -> None:
         rng, w = self.rng, self.w
-        grade = rng.choices("ABCD", weights=[5, 3, 1.5, 0.5])[0]
+        grade = "A" if force_incentive else rng.choices("ABCD", weights=[5, 3, 1.5, 0.5])[0]
         rid = self.nid("CRD", 7)
         w.row("credit_rating", rating_id=rid, subject_uscc=c["uscc"], subject_name=c["name"],
               rating_scheme="山东省公共信用综合评价", rating_authority_name="山东省社会信用中心",
               original_grade={"A": "A级", "B": "B级", "C": "C级", "D": "D级"}[grade], grade=grade,
               rating_date=D(2024, 12, 20), valid_from=D(2025, 1, 1), valid_to=D(2025, 12, 31))
-        if grade == "A" and rng.random() < 0.6:
+        if grade == "A" and (force_incentive or rng.random() < 0.6):
             a = self.pick("04")
             when = self.day(D(2025, 2, 1), D(2025, 12, 20))
             code = rng.choice(["01", "04", "05"]) if when >= D(2025, 7, 2) else rng.choice(["11", "12"])
@@ -200,7 +201,8 @@ class Activity:
         return aid
 
     def penalty(self, a: Agency | None = None, cp: dict[str, Any] | None = None, start: D | None = None,
-                source: str | None = None, variant: str | None = None, non_site: str | None = None) -> str:
+                source: str | None = None, variant: str | None = None, non_site: str | None = None,
+                force_review: bool = False) -> str:
         rng, w = self.rng, self.w
         a = a or self.pick("01")
         cp = cp or self.counterpart(a)
@@ -279,7 +281,9 @@ class Activity:
                   transfer_date=start + DAY * 20, transfer_doc_no=self.doc(a, "移", start.year),
                   case_summary="涉案金额较大，涉嫌构成犯罪", suspected_offence="生产、销售不符合安全标准的食品罪",
                   receipt_date=start + DAY * 22, outcome="1", outcome_date=start + DAY * 25, assisted_investigation=True)
-        if close and rng.random() < 0.08:
+        if close:
+            self.closed_penalty = (aid, a, close)
+        if close and (rng.random() < 0.08 or force_review):
             reviewer = self.world.justice.get(a.county) or self.world.justice[None]
             w.row("case_file_review", file_review_id=self.nid("FR", 6), action_id=aid, reviewing_agency_id=reviewer.id,
                   review_program=f"{start.year}年度行政执法案卷评查", review_date=max(close + DAY * 20, D(2025, 12, 10)),
@@ -750,6 +754,20 @@ class Activity:
             getattr(self, self.rng.choices(names, weights=weights)[0])()
             if progress is not None:
                 progress(self.w.total)
+        self.fill_gaps()
+
+    def fill_gaps(self) -> None:
+        """Tables that chance left empty in a small package get one record (after the random
+        year, so that packages where chance filled them are unchanged)."""
+        counts = self.w.counts
+        if not counts["credit_rating"] or not counts["incentive_measure"]:
+            a = self.pick("04")
+            company = self.counterpart(a, person=False, fresh=True)
+            while company["category"] != "1":
+                company = self.counterpart(a, person=False, fresh=True)
+            self.credit(company, force_incentive=True)
+        if not counts["case_file_review"]:
+            self.penalty(force_review=True)
 
 
 def at(day: D, hour: int, minute: int) -> dt.datetime:

@@ -1,0 +1,147 @@
+"""Labelled defects: a copy of a valid package with known breakage in about `rate` of the
+records, and `defects.json` saying what was broken where (code, resource, row, field), so that
+a validator's recall and false alarms can be scored. Streams table by table, row by row.
+
+Defects are chosen so that each one causes exactly its own finding: keys of referenced tables
+are never touched (that would cascade into reference errors), and one record gets at most one
+defect. Every family of the structural rules is covered; business-rule defects are added by
+`business_defects` when the catalogue has the rule."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+from jn_exchange.identifiers import uscc_check_char, citizen_id_check_char
+from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
+
+Defect = tuple[str, str, Callable[[str], str]]   # (rule code, family, value -> broken value)
+
+
+def _bad_date(v: str) -> str:
+    y, m, d = v[:10].split("-")
+    return f"{y}/{int(m)}/{int(d)}"
+
+
+def _bad_uscc(v: str) -> str:
+    good = uscc_check_char(v[:17])
+    return v[:17] + ("0" if good != "0" else "1")
+
+
+def _bad_citizen_id(v: str) -> str:
+    good = citizen_id_check_char(v[:17])
+    return v[:17] + ("0" if good != "0" else "1")
+
+
+def _field_defects(spec: TableSpec, f: FieldSpec, profile: Profile, protected: set[str]) -> list[Defect]:
+    """The defects this field can carry without side effects on other tables."""
+    if f.name in protected:
+        return []
+    out: list[Defect] = []
+    if f.required and f.type == "string" and not f.codelist:
+        out.append(("JN-CELL-001", "cell", lambda v: ""))
+    if f.type == "date":
+        out.append(("JN-CELL-004", "cell", lambda v: _bad_date(v) if v else v))
+    elif f.type == "boolean":
+        out.append(("JN-CELL-006", "cell", lambda v: {"true": "是", "false": "否"}.get(v, v)))
+    elif f.type == "integer":
+        out.append(("JN-CELL-002", "cell", lambda v: f"{v}年" if v else v))
+    elif f.type == "number":
+        out.append(("JN-CELL-003", "cell", lambda v: f"{v}万" if v else v))
+    if f.codelist:
+        labels = {c: v.get("title") or v.get("label") or "?" for c, v in profile.codes(f.codelist).items()}
+        out.append(("JN-CELL-007", "cell", lambda v, labels=labels: labels.get(v, v) if v else v))
+    scheme = f.identifier_scheme or ""
+    if "uscc" in f.name or scheme == "uscc":
+        out.append(("JN-CELL-011", "identifier", lambda v: _bad_uscc(v) if len(v) == 18 else v))
+    if f.name == "citizen_id_number" or scheme == "citizen_id":
+        out.append(("JN-CELL-012", "identifier", lambda v: _bad_citizen_id(v) if len(v) == 18 else v))
+    return out
+
+
+def _referenced(profile: Profile) -> dict[str, set[str]]:
+    """table -> its fields that other tables point at (never broken: that would cascade)."""
+    out: dict[str, set[str]] = {}
+    for spec in profile.tables.values():
+        for fk in spec.foreign_keys:
+            ref = fk["reference"]
+            target = ref.get("resource") or spec.name
+            out.setdefault(target, set()).update(ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]])
+    return out
+
+
+def inject_defects(src: Path, dest: Path, rate: float = 0.001, seed: int = 1,
+                   profile: Profile | None = None) -> dict[str, Any]:
+    profile = profile or load_profile()
+    src, dest = Path(src), Path(dest)
+    if dest.exists():
+        raise FileExistsError(f"{dest} exists")
+    rng = random.Random(seed ^ 0x5EED)
+    dest.mkdir(parents=True)
+    shutil.copy2(src / "datapackage.json", dest / "datapackage.json")
+    referenced = _referenced(profile)
+    defects: list[dict[str, Any]] = []
+    for name, spec in profile.tables.items():
+        fk_fields = {f for fk in spec.foreign_keys for f in (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])}
+        protected = set(spec.primary_key) | referenced.get(name, set())
+        options: list[tuple[str, Defect]] = []
+        for f in spec.fields:
+            for d in _field_defects(spec, f, profile, protected | fk_fields):
+                options.append((f.name, d))
+        # dangling references: only in rows whose FK value is set; duplicate keys: only in
+        # tables nobody points at, so the vanished key is not missed elsewhere
+        ref_fields = [f for f in fk_fields if len(spec.primary_key) > 1 or f not in spec.primary_key]
+        dup_ok = not referenced.get(name) and len(spec.primary_key) == 1
+        with (src / spec.path).open(encoding="utf-8", newline="") as fin, \
+                (dest / spec.path).open("w", encoding="utf-8", newline="") as fout:
+            reader, writer = csv.reader(fin), csv.writer(fout, lineterminator="\n")
+            header = next(reader)
+            writer.writerow(header)
+            col = {h: i for i, h in enumerate(header)}
+            prev_key: str | None = None
+            for n, rec in enumerate(reader, start=2):
+                if rng.random() < rate:
+                    choice = rng.random()
+                    if dup_ok and prev_key is not None and choice < 0.1:
+                        pk = spec.primary_key[0]
+                        rec[col[pk]] = prev_key
+                        defects.append({"code": "JN-KEY-001", "family": "key", "resource": name, "row": n, "field": pk})
+                    elif ref_fields and choice < 0.3 and any(rec[col[f]] for f in ref_fields):
+                        f = rng.choice([f for f in ref_fields if rec[col[f]]])
+                        rec[col[f]] = f"NOSUCH{n}"
+                        defects.append({"code": "JN-REF-001", "family": "reference", "resource": name, "row": n, "field": f})
+                    elif options:
+                        fname, (code, family, breaker) = rng.choice(options)
+                        before = rec[col[fname]]
+                        after = breaker(before)
+                        if after != before:
+                            rec[col[fname]] = after
+                            defects.append({"code": code, "family": family, "resource": name, "row": n, "field": fname})
+                if len(spec.primary_key) == 1:
+                    prev_key = rec[col[spec.primary_key[0]]]
+                writer.writerow(rec)
+    manifest = {"source": src.name, "rate": rate, "seed": seed, "total": len(defects), "defects": defects}
+    (dest / "defects.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def score(manifest: dict[str, Any], findings: list[Any]) -> dict[str, Any]:
+    """Recall per family (a labelled defect found at its resource, row and field, by its code)
+    and false alarms (error/warning findings at no labelled place)."""
+    wanted = {(d["code"], d["resource"], d["row"], d["field"]): d["family"] for d in manifest["defects"]}
+    places = {(d["resource"], d["row"]) for d in manifest["defects"]}
+    got = {(f["code"], f["resource"], f["row"], f["field"]) for f in findings}
+    by_family: dict[str, list[int]] = {}
+    for key, family in wanted.items():
+        hit = key in got
+        by_family.setdefault(family, [0, 0])
+        by_family[family][0] += hit
+        by_family[family][1] += 1
+    false = [f for f in findings if (f["resource"], f["row"]) not in places and f["severity"] in ("error", "warning")]
+    return {"recall": {k: {"found": v[0], "labelled": v[1], "recall": v[0] / v[1] if v[1] else None}
+                       for k, v in sorted(by_family.items())},
+            "false_alarms": len(false)}
