@@ -6,7 +6,7 @@ the example package. Writes, deterministically (stable order, no timestamps):
 
 - `docs/{zh,en}/reference/**`: tables, code lists, identifier rules, ER diagrams, downloads;
 - `docs/{zh,en}/rules/**`: one page per rule code and the rules index;
-- `docs/{zh,en}/benchmark.md`: from `docs/benchmark.md` (written by the benchmark script);
+- `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.md` (written by the benchmark script);
 - `docs/downloads/**`: copies of the generated artifacts and the zipped example package;
 - the two generated blocks of `mkdocs.yml` (navigation and its English titles).
 
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # produces are deleted by generate_docs and reported by check_docs.
 GENERATED_DIRS = ("zh/reference", "en/reference", "zh/rules", "en/rules", "downloads")
 GENERATED_FILES = ("zh/benchmark.md", "en/benchmark.md")
-BENCHMARK_SOURCE = "benchmark.md"   # docs/benchmark.md, written by the benchmark script
+BENCHMARK_SOURCE = ROOT / "benchmarks" / "validator-speed.md"   # written by benchmarks/validator_speed.py
 DOWNLOAD_PATTERNS = ("*.schema.json", "package-profile.json", "codelists.json", "tableschemas/*.json",
                      "ddl/*.sql", "*.xlsx")
 REPORT_SCHEMA_CANDIDATES = ("generated/report.schema.json", "data/report.schema.json",
@@ -204,7 +204,7 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
     cases = load_cases(cases_dir)
     table_names = set(ctx.tables)
     users = ctx.codelist_users()
-    bench_path = docs_dir / BENCHMARK_SOURCE
+    bench_path = BENCHMARK_SOURCE
     bench = bench_path.read_text(encoding="utf-8") if bench_path.is_file() else None
     downloads = _downloads(root)
 

@@ -770,8 +770,12 @@ class Activity:
             self.penalty(force_review=True)
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def at(day: D, hour: int, minute: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, 0)
+    """Times carry their offset (Beijing time), so that the JSON form is RFC 3339 date-time."""
+    return dt.datetime(day.year, day.month, day.day, hour, minute, 0, tzinfo=BEIJING)
 
 
 def fakes_domain(a: Agency) -> str:
