@@ -130,8 +130,9 @@ def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Co
             else:
                 collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: unknown hash algorithm {algo}"))
         out.append(ref)
+    declared = {p.resolve() for p in declared_paths}
     for extra in sorted(root.rglob("*.csv")):
-        if extra.resolve() not in {p.resolve() for p in declared_paths} and "_unzipped_" not in str(extra):
+        if extra.resolve() not in declared and "_unzipped_" not in str(extra):
             collector.add(make_finding("JN-PKG-013", path=str(extra.relative_to(root))))
     return out
 

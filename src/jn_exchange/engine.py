@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+import threading
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Callable
@@ -99,23 +100,37 @@ class Engine:
                                "preserve_insertion_order": True}
         if threads:
             cfg["threads"] = threads
-        self.con = duckdb.connect(":memory:", config=cfg)
+        self._main = duckdb.connect(":memory:", config=cfg)
+        self._local = threading.local()
+        self._lock = threading.Lock()
         self.profile = profile
         self.collector = collector
         self.limits = limits
         self.tables: dict[str, LoadedTable] = {}
         self._n = 0
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the one in-memory database (tables are loaded by a few
+        threads at once: DuckDB runs their queries concurrently, Python scans overlap them)."""
+        return getattr(self._local, "con", None) or self._main
+
+    def bind_thread(self) -> None:
+        if getattr(self._local, "con", None) is None:
+            self._local.con = self._main.cursor()
+
     def close(self) -> None:
-        self.con.close()
+        self._main.close()
 
     # ------------------------------------------------------------------ loading
     def load(self, spec: TableSpec, scan: FileScan, columns_in_file: list[str],
              rename: dict[str, str]) -> LoadedTable | None:
         """Load a CSV (already scanned) as text columns. `columns_in_file` is the header as in the
         file; `rename` maps a file column to the standard field name (e.g. from a Chinese title)."""
-        self._n += 1
-        raw = f"raw_{self._n}"
+        with self._lock:
+            self._n += 1
+            n = self._n
+        raw = f"raw_{n}"
         col_names: list[str] = []
         seen: set[str] = set()
         mapping: dict[str, str] = {}
@@ -139,7 +154,7 @@ class Engine:
                  f"THEN len(list_filter({present}, lambda x: x IS NOT NULL)) ELSE 0 END::SMALLINT AS _shape")
         select = ", ".join(f"nullif({q(n)}, '') AS {q(n)}" for n in col_names) + ", " + shape
         max_line = max(self.limits.max_cell_chars * 4 * max(len(col_names), 1), 1 << 20)
-        rej, rej_scan = f"rej_{self._n}", f"rejscan_{self._n}"
+        rej, rej_scan = f"rej_{n}", f"rejscan_{n}"
         sql = (f"CREATE TABLE {raw} AS SELECT {select} FROM read_csv({lit(str(scan.load_path))}, header=true, "
                f"columns={cols}, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
                f"null_padding=true, nullstr={lit(_NULL_MARK)}, "

@@ -4,6 +4,8 @@ Readers and rules produce findings; report writers only read them."""
 
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass, field as dc_field
 from enum import Enum
 from typing import Any
@@ -90,6 +92,7 @@ class Collector:
         self.overrides = overrides or {}
         self.max_examples = max_examples
         self.tallies: dict[tuple[str, str | None], RuleTally] = {}
+        self._lock = threading.Lock()   # tables are checked by several threads
 
     def enabled(self, code: str) -> bool:
         o = self.overrides.get(code)
@@ -108,6 +111,10 @@ class Collector:
         in SQL and fetch only a few example rows."""
         if not self.enabled(finding.code) or count <= 0:
             return
+        with self._lock:
+            self._add(finding, count, more_examples)
+
+    def _add(self, finding: Finding, count: int, more_examples: list[Finding] | None) -> None:
         sev = self._severity(finding.severity, finding.code)
         tally = self.tallies.get((finding.code, finding.resource))
         if tally is None:

@@ -78,9 +78,13 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
             # line ends, counted across the chunk boundary
             joined = prev_last + chunk
             n_lf = chunk.count(b"\n")
-            s.crlf += joined.count(b"\r\n")
-            s.bare_cr += chunk.count(b"\r")
-            for m in _BLANK.finditer(joined):
+            n_cr = chunk.count(b"\r")
+            if n_cr or prev_last == b"\r":  # most exports have no CR at all: skip the CRLF scan
+                s.crlf += joined.count(b"\r\n")
+            s.bare_cr += n_cr
+            # blank lines are rare: a memchr-speed test before the regex pass
+            has_blank = b"\n\n" in joined or (n_cr and b"\n\r\n" in joined)
+            for m in (_BLANK.finditer(joined) if has_blank else ()):
                 s.blank_count += 1
                 if len(s.blank_lines) < MAX_BLANK_LINES_KEPT:
                     before = joined.count(b"\n", 0, m.start()) - (1 if prev_last == b"\n" else 0)
