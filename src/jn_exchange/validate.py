@@ -142,14 +142,18 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
 
         # two workers: one table's Python scan overlaps another's DuckDB queries (2-core target)
         workers = max(1, min(4, os.cpu_count() or 2))
+        def refs_of(table) -> None:
+            engine.bind_thread()
+            engine.check_references(table)
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for line, stat in pool.map(check_one, refs):   # results in profile order
                 manifest.append(line)
                 stats.append(stat)
-        if progress:
-            progress("references", total, total)
-        for table in engine.tables.values():
-            engine.check_references(table)
+            if progress:
+                progress("references", total, total)
+            # foreign keys once every table is loaded, in the same workers
+            list(pool.map(refs_of, [engine.tables[r.name] for r in refs if r.name in engine.tables]))
         engine.create_typed_views()
         from jn_exchange.business import run_business_rules
         run_business_rules(engine, collector, as_of)

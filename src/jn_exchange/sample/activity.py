@@ -28,7 +28,7 @@ DOC_CODE = {"market": "市监", "urban": "综执", "safety": "应急", "hr": "�
             "natres": "自然资", "health": "卫健", "water": "水", "education": "教", "subdistrict": "街", "entrusted": "城管",
             "justice": "司"}
 # Weights of the events of a year: many inspections, fewer penalties, few supervision cases.
-EVENTS = [("inspection", 50), ("penalty", 13), ("license", 8), ("other", 6), ("flexible", 5), ("nonsite", 4),
+EVENTS = [("joint", 1.0), ("inspection", 49), ("penalty", 12.9), ("crime", 0.1), ("license", 8), ("other", 6), ("flexible", 5), ("nonsite", 4),
           ("coercion", 2.5), ("clue", 1.6), ("demolition", 0.4), ("levy", 0.3), ("directive", 0.15),
           ("evaluation", 0.1), ("prominent", 0.1), ("dispute", 0.1), ("appraisal", 0.03)]
 
@@ -174,8 +174,10 @@ class Activity:
         enterprise = cp["category"] in ("1", "3")
         ji = None
         if joint:
-            partners = [x for x in self.by_type["04"] if x is not a and (x.county == a.county) and not x.entrusting]
-            partners = partners[:2] if len(partners) >= 2 else [x for x in self.by_type["04"] if x is not a][:2]
+            lead = a.entrusting or a
+            others = [x for x in self.by_type["04"] if x is not lead and not x.entrusting]
+            partners = [x for x in others if x.county == a.county]
+            partners = partners[:2] if len(partners) >= 2 else others[:2]
             ji = self.nid("JI", 6)
             w.row("joint_inspection", joint_inspection_id=ji, lead_agency_id=(a.entrusting or a).id,
                   name=f"{start.year}年{start.month}月{fakes_domain(a)}领域跨部门联合检查", domain=a.domain,
@@ -199,6 +201,12 @@ class Activity:
         if result == "3" and "01" in a.matters:
             self.penalty(a=a, cp=cp, start=end + DAY * rng.randint(1, 5), source=aid)
         return aid
+
+    def joint(self) -> str:
+        return self.inspection(joint=True)
+
+    def crime(self) -> str:
+        return self.penalty(variant="crime")
 
     def penalty(self, a: Agency | None = None, cp: dict[str, Any] | None = None, start: D | None = None,
                 source: str | None = None, variant: str | None = None, non_site: str | None = None,
@@ -595,7 +603,8 @@ class Activity:
         if s3 and finding in ("1", "2", "3", "4"):
             determination = self.determination(scid, target, officer, finding, decision)
         elif finding == "2" and not s3:
-            self.fault_case(sup, target, officer, scid, action_id, decision + DAY * 3, source="1")
+            self.fault_case(sup, target, officer, scid, action_id, decision + DAY * 3, source="1",
+                            full=rng.random() < 0.25)
         last = notice
         if bad:
             issued = decision + DAY
