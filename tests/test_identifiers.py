@@ -288,8 +288,8 @@ def test_mask_id_keeps_only_ends(code: str) -> None:
 def test_mask_never_leaks(value: str) -> None:
     m = mask_identifier(value)
     assert len(m) == len(value)
-    if len(value) >= 1:
-        assert m != value or set(value) <= {"*"}
+    if len(value) >= 1:  # something is always hidden, and never more than 8 characters shown
+        assert "*" in m and sum(1 for c in m if c != "*") <= min(8, len(value) - 1) + value.count("*")
     if len(value) > 2 and len(value) != 18:
         assert m[0] == value[0] and m[-1] == value[-1] and set(m[1:-1]) == {"*"}
 

@@ -104,6 +104,9 @@ class Engine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self.profile = profile
+        # a package run through `jn-exchange pseudonymize` (descriptor "jn:pseudonymized": true):
+        # keyed-hash fields hold HMAC-SHA256 hex, masked fields hold '*'
+        self.pseudonymized = False
         self.collector = collector
         self.limits = limits
         self.tables: dict[str, LoadedTable] = {}
@@ -314,6 +317,14 @@ class Engine:
                               lambda v, _f: {"hint": hints.boolean_hint(v)}))
             typed_ok = f"{nn} AND {c} IN ('true', 'false')"
         cons = f.constraints
+        treatment = f.raw.get("jn:exchange_treatment")
+        if self.pseudonymized and treatment == "keyed_hash":
+            pat = "^[0-9a-f]{64}$"
+            out.append(_Check("JN-CELL-008", f, f"{nn} AND NOT regexp_full_match({c}, {lit(pat)})", c,
+                              lambda v, _f, p=pat: {"pattern": p, "hint": ""}))
+            return out
+        if self.pseudonymized and treatment == "mask":
+            typed_ok = f"{typed_ok} AND NOT contains({c}, '*')"   # a masked cell keeps only its length
         if cons.get("enum"):
             codes = ", ".join(lit(str(x)) for x in cons["enum"])
             codelist = f.codelist

@@ -97,7 +97,8 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
                 desc, refs = read_descriptor(root, profile, collector)
                 declared_version = desc.get("standard_version") if isinstance(desc.get("standard_version"), str) else None
                 sha = _check_tables(root, refs, work, profile, collector, config, stats, progress, sha,
-                                   memory_limit, as_of)
+                                   memory_limit, as_of,
+                                   pseudonymized=desc.get("jn:pseudonymized") is True)
             except ZipRefused as refused:
                 collector.add(refused.finding)
             except (Fatal, JsonFormError):
@@ -115,8 +116,9 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
 
 def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, config: Config,
                   stats: list[ResourceStat], progress: Progress | None, sha: str | None, memory_limit: str,
-                  as_of: dt.date) -> str | None:
+                  as_of: dt.date, pseudonymized: bool = False) -> str | None:
     engine = Engine(work / "engine", profile, collector, config.limits, memory_limit=memory_limit)
+    engine.pseudonymized = pseudonymized
     manifest: list[str] = [f"datapackage.json\t{_sha256(root / 'datapackage.json')}"]
     try:
         order = {name: i for i, name in enumerate(profile.tables)}
