@@ -2,16 +2,19 @@
 
 A business rule is data: its `sql` is a SELECT over the typed views (one per table, named as
 the table, with `_rowid`), returning one row per offending record with the columns
-`_table` (the resource to point at), `_rowid`, `_key`, and any further columns the rule's
-message template names. `getvariable('as_of')` is the date the package is judged for. The
-same SQL is shown in the docs and can be run by the city's own database."""
+`_table` (the resource to point at), `_rowid`, `_key`, optionally `_field`, and any further
+columns the rule's message template names. `getvariable('as_of')` is the date the package is
+judged for; the day-counting macros of `calendar.py` are installed first. The same SQL is
+shown in the docs and can be run by the city's own database."""
 
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
+from jn_exchange.business import calendar
 from jn_exchange.findings import Collector
 from jn_exchange.masking import mask_value
 from jn_exchange.rules import Rule, all_rules, make_finding
@@ -21,34 +24,66 @@ def business_rules() -> list[Rule]:
     return [r for r in all_rules() if r.level == "business" and r.sql]
 
 
-def run_business_rules(engine, collector: Collector, as_of: dt.date | None = None) -> None:
+def wrap(rule: Rule, limit: int) -> str:
+    """The rule's query with exact per-table counts and at most `limit` example rows per table,
+    in one pass (a big package is scanned once per rule)."""
+    sql = rule.sql.strip().rstrip(";")
+    return (f"SELECT *, count(*) OVER (PARTITION BY _table) AS _n FROM ({sql}) "
+            f"QUALIFY row_number() OVER (PARTITION BY _table ORDER BY _rowid) <= {int(limit)} "
+            f"ORDER BY _table, _rowid")
+
+
+# Which text governs a supervision case: procedure_basis 1 is 003 (历城区, cases filed
+# 2025-03-01 to 2027-02-28), 2 is 004 (全市, from 2025-02-01); other cases are not judged.
+SCOPE_MACROS = """
+CREATE OR REPLACE MACRO jn_sup_scope(basis, d) AS
+    (basis = '1' AND d BETWEEN DATE '2025-03-01' AND DATE '2027-02-28')
+    OR (basis = '2' AND d >= DATE '2025-02-01');
+CREATE OR REPLACE MACRO jn_003_scope(d) AS d BETWEEN DATE '2025-03-01' AND DATE '2027-02-28';
+CREATE OR REPLACE MACRO jn_004_scope(d) AS d >= DATE '2025-02-01';
+"""
+
+
+def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    calendar.install(con, max(as_of.year, dt.date.today().year) + 5)
+    con.execute(SCOPE_MACROS)
+
+
+def run_business_rules(engine, collector: Collector, as_of: dt.date | None = None, workers: int = 2) -> None:
     rules = [r for r in business_rules() if collector.enabled(r.code)]
     if not rules:
         return
-    con = engine.con
-    con.execute(f"SET VARIABLE as_of = DATE '{(as_of or dt.date.today()).isoformat()}'")
-    for rule in rules:
-        sql = rule.sql.strip().rstrip(";")
+    as_of = as_of or dt.date.today()
+    prepare(engine.con, as_of)
+
+    def run(rule: Rule):
+        engine.bind_thread()
+        con = engine.con
+        con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
         try:
-            n = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
-            if not n:
-                continue
-            cur = con.execute(f"SELECT * FROM ({sql}) ORDER BY _table, _rowid LIMIT {collector.max_examples}")
-            names = [d[0] for d in cur.description]
-            rows = cur.fetchall()
+            cur = con.execute(wrap(rule, collector.max_examples))
+            return rule, [d[0] for d in cur.description], cur.fetchall()
         except duckdb.Error as exc:  # a broken catalogue entry is our bug: say which rule
             raise RuntimeError(f"business rule {rule.code} failed: {exc}") from exc
-        findings = []
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = list(pool.map(run, rules))
+    for rule, names, rows in results:
+        by_table: dict[str, tuple[int, list]] = {}
         for values in rows:
             rec = dict(zip(names, values))
             table = rec.pop("_table")
+            n = int(rec.pop("_n"))
             rowid = rec.pop("_rowid")
             key = rec.pop("_key", None)
             field = rec.pop("_field", None)
             loaded = engine.tables.get(table)
             row = loaded.line_of(int(rowid)) if loaded is not None and rowid is not None else None
-            params = {k: ("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v))
+            params = {k: ("" if v is None else (v.isoformat() if hasattr(v, "isoformat")
+                                                else mask_value(v) if isinstance(v, str) else v))
                       for k, v in rec.items()}
-            findings.append(make_finding(rule.code, resource=table, row=row, field=field,
-                                         key=mask_value(None if key is None else str(key)), **params))
-        collector.add_counted(findings[0], int(n), findings[1:])
+            finding = make_finding(rule.code, resource=table, row=row, field=field,
+                                   key=mask_value(None if key is None else str(key)), **params)
+            by_table.setdefault(table, (n, []))[1].append(finding)
+        for n, findings in by_table.values():
+            collector.add_counted(findings[0], n, findings[1:])
