@@ -219,8 +219,11 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
             steps.append(form)
         out += [f"**{t['mutation']}**" + ("：" if zh else ":"), ""]
         out += [f"{i}. {s}" for i, s in enumerate(steps, 1)]
-        out += ["", f"**{t['expected']}**" + ("：" if zh else ":"), ""]
-        out += [f"- {describe_expect(e, lang)}" for e in c.get("expect") or []]
+        if c.get("passes"):
+            out += ["", f"**{t['expected']}**" + ("：" if zh else ":") + " " + t["passes"]]
+        else:
+            out += ["", f"**{t['expected']}**" + ("：" if zh else ":"), ""]
+            out += [f"- {describe_expect(e, lang)}" for e in c.get("expect") or []]
         if c.get("also"):
             from jn_exchange.rules import registry
             known = registry()
@@ -231,7 +234,7 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
         out += [t["case_note"], ""]
     out += [f"## {t['fix']}", "", esc(rule.fix[lang]), ""]
     if rule.sql:
-        out += [f"## {t['sql']}", "", "```sql", rule.sql.rstrip(), "```", ""]
+        out += [f"## {t['sql']}", "", "```sql", rule.sql.rstrip(), "```", "", t["sql_note"], ""]
     return "\n".join(out)
 
 
