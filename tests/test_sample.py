@@ -87,7 +87,7 @@ def test_labelled_defects_are_found_where_the_manifest_says(tmp_path):
     manifest = inject_defects(src, tmp_path / "bad", rate=0.01, seed=5)
     assert manifest["total"] > 40
     families = {d["family"] for d in manifest["defects"]}
-    assert {"cell", "reference", "key"} <= families
+    assert {"cell", "reference", "key", "business"} <= families
     result = _run(tmp_path / "bad", max_examples=100_000)
     found = [{"code": f.code, "resource": f.resource, "row": f.row, "field": f.field, "severity": f.severity.value}
              for f in result.findings()]

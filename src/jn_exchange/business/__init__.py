@@ -20,6 +20,20 @@ from jn_exchange.masking import mask_value
 from jn_exchange.rules import Rule, all_rules, make_finding
 
 
+def _param(v):
+    """A message parameter as the reports can carry it: dates in ISO form, decimals as their
+    text (JSON has no decimal), strings with anything like an identity number masked."""
+    if v is None:
+        return ""
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, str):
+        return mask_value(v)
+    if isinstance(v, (bool, int, float)):
+        return v
+    return str(v)
+
+
 def business_rules() -> list[Rule]:
     return [r for r in all_rules() if r.level == "business" and r.sql]
 
@@ -79,9 +93,7 @@ def run_business_rules(engine, collector: Collector, as_of: dt.date | None = Non
             field = rec.pop("_field", None)
             loaded = engine.tables.get(table)
             row = loaded.line_of(int(rowid)) if loaded is not None and rowid is not None else None
-            params = {k: ("" if v is None else (v.isoformat() if hasattr(v, "isoformat")
-                                                else mask_value(v) if isinstance(v, str) else v))
-                      for k, v in rec.items()}
+            params = {k: _param(v) for k, v in rec.items()}
             finding = make_finding(rule.code, resource=table, row=row, field=field,
                                    key=mask_value(None if key is None else str(key)), **params)
             by_table.setdefault(table, (n, []))[1].append(finding)

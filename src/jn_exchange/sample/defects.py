@@ -63,6 +63,38 @@ def _field_defects(spec: TableSpec, f: FieldSpec, profile: Profile, protected: s
     return out
 
 
+# Business-rule defects: (rule code, field, applies to this record?, broken value). Each breaks
+# one rule of the regulations on the record itself, without touching what other rules read.
+# Their tables are small, so they are drawn BUSINESS_BOOST times as often as cell defects.
+BUSINESS_BOOST = 50
+Row = dict[str, str]
+BUSINESS: dict[str, list[tuple[str, str, Callable[[Row], bool], Callable[[Row], str]]]] = {
+    "supervision_case": [
+        ("JN-SUP-013", "duty_review_start_date",
+         lambda r: r["procedure_basis"] == "1" and r["start_date"] >= "2025-03-01" and bool(r["duty_review_start_date"]),
+         lambda r: "2027-02-28" if r["start_date"] != "2027-02-28" else "2027-02-27")],
+    "supervision_investigator": [
+        ("JN-SUP-003", "recused", lambda r: r["has_conflict_of_interest"] == "true", lambda r: "false")],
+    "fault_case": [
+        ("JN-FLT-009", "government_approval_date",
+         lambda r: r["handling_mode"] == "1" and bool(r["decision_date"]) and r["filing_date"] >= "2025-02-01",
+         lambda r: "")],
+    "fault_case_subject": [
+        ("JN-FLT-011", "staff_role", lambda r: r["subject_type"] == "2" and bool(r["staff_role"]), lambda r: "")],
+    "review_application": [
+        ("JN-REV-003", "is_written",
+         lambda r: r["reviewed_decision_type"] == "1" and r["application_date"] >= "2025-03-01", lambda r: "false")],
+}
+
+
+def _business_defect(table: str, rec: list[str], col: dict[str, int]) -> tuple[str, str, str] | None:
+    row = {h: rec[i] for h, i in col.items()}
+    for code, field, applies, breaker in BUSINESS.get(table, []):
+        if field in col and applies(row):
+            return code, field, breaker(row)
+    return None
+
+
 def _referenced(profile: Profile) -> dict[str, set[str]]:
     """table -> its fields that other tables point at (never broken: that would cascade)."""
     out: dict[str, set[str]] = {}
@@ -104,6 +136,14 @@ def inject_defects(src: Path, dest: Path, rate: float = 0.001, seed: int = 1,
             col = {h: i for i, h in enumerate(header)}
             prev_key: str | None = None
             for n, rec in enumerate(reader, start=2):
+                if name in BUSINESS and rng.random() < min(1.0, rate * BUSINESS_BOOST):
+                    hit = _business_defect(name, rec, col)
+                    if hit:
+                        code, fname, value = hit
+                        rec[col[fname]] = value
+                        defects.append({"code": code, "family": "business", "resource": name, "row": n, "field": fname})
+                        writer.writerow(rec)
+                        continue
                 if rng.random() < rate:
                     choice = rng.random()
                     if dup_ok and prev_key is not None and choice < 0.1:
@@ -141,7 +181,14 @@ def score(manifest: dict[str, Any], findings: list[Any]) -> dict[str, Any]:
         by_family.setdefault(family, [0, 0])
         by_family[family][0] += hit
         by_family[family][1] += 1
-    false = [f for f in findings if (f["resource"], f["row"]) not in places and f["severity"] in ("error", "warning")]
+    elsewhere = [f for f in findings if (f["resource"], f["row"]) not in places and f["severity"] in ("error", "warning")]
+    # A business rule reads several tables, so a labelled defect in one (a penalty kind written as
+    # its label) can rightly break a rule on a related record (the decision's kinds no longer
+    # match its fine). Those are counted apart; the clean package is where business rules must
+    # give no finding at all.
+    from jn_exchange.rules import registry
+    rules = registry()
+    business = [f for f in elsewhere if f["code"] in rules and rules[f["code"]].level == "business"]
     return {"recall": {k: {"found": v[0], "labelled": v[1], "recall": v[0] / v[1] if v[1] else None}
                        for k, v in sorted(by_family.items())},
-            "false_alarms": len(false)}
+            "false_alarms": len(elsewhere) - len(business), "consequential": len(business)}
