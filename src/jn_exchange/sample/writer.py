@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,10 @@ from typing import Any, Iterator
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import Profile, TableSpec
+
+
+SAMPLE_TITLE = "济南市行政执法监督数据交换包（样例）"
+SAMPLE_CREATED = "2026-01-31T00:00:00Z"  # fixed, so that the same seed gives the same bytes
 
 
 def cell(value: Any) -> str:
@@ -55,32 +60,55 @@ class PackageWriter:
         self.counts[table] += 1
         return values
 
-    def close(self, checksums: bool = False, title: str = "") -> Path:
+    def close(self, checksums: bool = False, title: str = "", created: str = SAMPLE_CREATED,
+              name: str | None = None) -> Path:
         for fh in self._files.values():
             fh.close()
-        resources = []
-        for name, spec in self.profile.tables.items():
-            res: dict[str, Any] = {"name": name, "path": spec.path, "format": "csv",
-                                   "mediatype": "text/csv", "encoding": "utf-8", "title": spec.title,
-                                   "profile": "tabular-data-resource",
-                                   "schema": f"https://w3id.org/jn-exchange/{STANDARD_VERSION}/tableschemas/{name}.json"}
-            if checksums:
-                data = (self.out / spec.path).read_bytes()
-                res["bytes"] = len(data)
-                res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-            resources.append(res)
-        desc = {
-            "name": self.out.name.lower().replace("_", "-"),
-            "title": title or "济南市行政执法监督数据交换包（样例）",
-            "profile": "tabular-data-package",
-            "standard_version": STANDARD_VERSION,
-            "created": "2026-01-31T00:00:00Z",  # fixed, so that the same seed gives the same bytes
-            "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
-            "resources": resources,
-        }
-        path = self.out / "datapackage.json"
-        path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return path
+        return write_descriptor(self.out, self.profile, title=title or SAMPLE_TITLE, created=created,
+                                checksums=checksums, name=name)
+
+
+def package_name(folder_name: str) -> str:
+    """A descriptor `name` (lower case letters, digits, `-._`) made from a folder name."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", folder_name.lower().replace("_", "-")).strip("-.")
+    return name or "package"
+
+
+def package_descriptor(profile: Profile, *, name: str, title: str, created: str,
+                       standard_version: str = STANDARD_VERSION, folder: Path | None = None) -> dict[str, Any]:
+    """datapackage.json of a package that holds every table of the profile at its standard path.
+    With `folder`, each resource also declares its bytes and sha256 hash (read from the folder)."""
+    resources = []
+    for tname, spec in profile.tables.items():
+        res: dict[str, Any] = {"name": tname, "path": spec.path, "format": "csv",
+                               "mediatype": "text/csv", "encoding": "utf-8", "title": spec.title,
+                               "profile": "tabular-data-resource",
+                               "schema": f"https://w3id.org/jn-exchange/{STANDARD_VERSION}/tableschemas/{tname}.json"}
+        if folder is not None:
+            data = (folder / spec.path).read_bytes()
+            res["bytes"] = len(data)
+            res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resources.append(res)
+    return {
+        "name": name,
+        "title": title,
+        "profile": "tabular-data-package",
+        "standard_version": standard_version,
+        "created": created,
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        "resources": resources,
+    }
+
+
+def write_descriptor(folder: Path, profile: Profile, *, title: str, created: str, checksums: bool = False,
+                     standard_version: str = STANDARD_VERSION, name: str | None = None) -> Path:
+    """Write folder/datapackage.json for the tables of the profile (see package_descriptor)."""
+    desc = package_descriptor(profile, name=name or folder.name.lower().replace("_", "-"), title=title,
+                              created=created, standard_version=standard_version,
+                              folder=folder if checksums else None)
+    path = folder / "datapackage.json"
+    path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def zip_package(folder: Path, dest: Path) -> Path:
@@ -97,29 +125,42 @@ def zip_package(folder: Path, dest: Path) -> Path:
 
 
 def _typed(value: str, ftype: str) -> Any:
+    """The JSON value of a cell; text that does not parse as its field's type stays text (the
+    JSON Schema check then reports it)."""
     if value == "":
         return None
-    if ftype == "integer":
-        return int(value)
-    if ftype == "number":
-        d = Decimal(value)
-        return int(d) if d == d.to_integral_value() and "." not in value else float(d)
-    if ftype == "boolean":
+    try:
+        if ftype == "integer":
+            return int(value)
+        if ftype == "number":
+            d = Decimal(value)
+            if not d.is_finite():
+                return value
+            return int(d) if d == d.to_integral_value() and "." not in value else float(d)
+    except (ValueError, ArithmeticError):
+        return value
+    if ftype == "boolean" and value in ("true", "false"):
         return value == "true"
     return value
 
 
-def json_form(folder: Path, profile: Profile, dest: Path) -> Path:
+def json_form(folder: Path, profile: Profile, dest: Path, *, paths: dict[str, Path] | None = None,
+              standard_version: str = STANDARD_VERSION) -> Path:
     """The same data as one JSON document ({standard_version, <table>: [records]}), streamed table
-    by table; empty cells are left out of a record."""
+    by table; empty cells are left out of a record. `paths` (table -> CSV file) defaults to every
+    table of the profile at its standard path in `folder`; tables not in `paths` are left out."""
+    paths = paths if paths is not None else {name: folder / spec.path for name, spec in profile.tables.items()}
     with dest.open("w", encoding="utf-8") as out:
-        out.write('{\n  "standard_version": ' + json.dumps(STANDARD_VERSION))
+        out.write('{\n  "standard_version": ' + json.dumps(standard_version))
         for name, spec in profile.tables.items():
+            if name not in paths:
+                continue
             types = {f.name: f.type for f in spec.fields}
             out.write(f',\n  "{name}": [')
             first = True
-            for rec in _records(folder / spec.path):
-                obj = {k: _typed(v, types[k]) for k, v in rec.items() if v != ""}
+            for rec in _records(paths[name]):
+                obj = {k: _typed(v, types.get(k, "string")) for k, v in rec.items()
+                       if k is not None and isinstance(v, str) and v != ""}
                 out.write(("\n    " if first else ",\n    ") + json.dumps(obj, ensure_ascii=False))
                 first = False
             out.write("]" if first else "\n  ]")
@@ -128,5 +169,5 @@ def json_form(folder: Path, profile: Profile, dest: Path) -> Path:
 
 
 def _records(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         yield from csv.DictReader(fh)

@@ -187,3 +187,57 @@ def copy_resource(src: Path, root_out: Path, rel: str) -> Path:
     dest = out_path(root_out, rel)
     shutil.copyfile(src, dest)
     return dest
+
+
+# --------------------------------------------------------------------------- new outputs (init, template, convert)
+
+
+def check_new_output(out: Path, source: Path | None = None, *, folder: bool) -> None:
+    """OUT must be new: absent, or (for a folder) an empty folder; never inside the input
+    package, and its parent folder must exist. The tools never overwrite."""
+    if out.is_symlink() or (out.exists() and not (folder and out.is_dir() and not any(out.iterdir()))):
+        what = "is not an empty folder" if folder else "already exists"
+        raise ToolError(f"{out} {what}; give a new {'folder' if folder else 'file'} (the tools never overwrite)")
+    if source is not None and source.exists():
+        src = source.resolve()
+        pkg_dir = src if src.is_dir() else (src.parent if src.name == "datapackage.json" else None)
+        o = out.resolve()
+        if pkg_dir is not None and (o == pkg_dir or pkg_dir in o.parents):
+            raise ToolError(f"{out} lies inside the input package {source}; give a place elsewhere")
+    if not out.resolve().parent.is_dir():
+        raise ToolError(f"the parent folder of {out} does not exist")
+
+
+@contextlib.contextmanager
+def new_folder(out: Path) -> Iterator[Path]:
+    """A private folder next to OUT to write into; on success it becomes OUT (an empty OUT
+    folder is replaced), on failure it is removed. Nothing is left half-written under OUT."""
+    out = Path(out)
+    tmp = Path(tempfile.mkdtemp(dir=out.resolve().parent, prefix=f".{out.name}.partial-"))
+    try:
+        yield tmp
+        if out.is_dir() and not out.is_symlink():
+            out.rmdir()             # empty (checked before); fails, rightly, if something appeared
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def new_file(out: Path) -> Iterator[Path]:
+    """A private file name next to OUT to write to; on success it is renamed to OUT."""
+    out = Path(out)
+    fd, name = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.partial-", suffix=out.suffix)
+    import os
+
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if out.exists():
+            raise ToolError(f"{out} appeared while it was being written; not overwritten")
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
