@@ -51,6 +51,9 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector) -> tuple
     except json.JSONDecodeError as exc:
         collector.add(make_finding("JN-PKG-002", detail=f"line {exc.lineno} column {exc.colno}: {exc.msg}"))
         raise Fatal()
+    except RecursionError:
+        collector.add(make_finding("JN-PKG-002", detail="nested too deeply / 嵌套层数过多"))
+        raise Fatal()
     except OSError as exc:
         collector.add(make_finding("JN-PKG-002", detail=str(exc)))
         raise Fatal()

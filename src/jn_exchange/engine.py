@@ -227,9 +227,10 @@ class Engine:
                 code, params = "JN-FILE-007", {"found": found, "expected": expected}
             elif "TOO MANY" in etype:
                 code, params = "JN-FILE-008", {"found": found, "expected": expected}
-            elif "LINE SIZE" in etype:
-                code, params = "JN-FILE-009", {"length": len(csv_line or ""), "limit": self.limits.max_cell_chars,
-                                               "field": column}
+            elif "LINE SIZE" in etype:   # csv_line is cut at 10000 characters: the size is in the message
+                size = re.search(r"Actual Size:\s*(\d+)", message or "")
+                code, params = "JN-FILE-009", {"length": int(size.group(1)) if size else len(csv_line or ""),
+                                               "limit": self.limits.max_cell_chars, "field": column}
             elif "ENCODING" in etype:
                 code, params = "JN-FILE-002", {"path": spec.path, "offset": "?"}
             else:

@@ -8,6 +8,12 @@ from jn_exchange.profile import TableSpec
 from jn_exchange.reader.csvscan import FileScan
 from jn_exchange.rules import make_finding
 
+# Beyond these the engine (DuckDB) needs minutes for one file: its time grows with the square of
+# the column count, and it stores a copy of the line for every field a row has too many. The
+# widest table has 31 fields; a file past either bound is reported and not read.
+MAX_COLUMNS = 1000
+MAX_SURPLUS_FIELDS = 100_000
+
 
 def check_file(ref_name: str, rel_path: str, scan: FileScan, collector: Collector) -> bool:
     """Findings about the bytes of the file. False when there is nothing to read."""
@@ -31,6 +37,21 @@ def check_file(ref_name: str, rel_path: str, scan: FileScan, collector: Collecto
         collector.add_counted(first, scan.blank_count, more)
     if scan.delimiter_suspect:
         collector.add(make_finding("JN-FILE-004", resource=ref_name, path=rel_path, delimiter=scan.delimiter_suspect))
+        return False
+    if not scan.header:   # [] : the first line is blank
+        collector.add(make_finding("JN-FILE-011", resource=ref_name, row=1, detail=(
+            "the first line is blank, the header must be the first line; file not read / "
+            "第一行是空行，表头必须在第一行，文件未读取")))
+        return False
+    if len(scan.header) > MAX_COLUMNS:
+        collector.add(make_finding("JN-FILE-011", resource=ref_name, row=1, detail=(
+            f"the header has {len(scan.header)} columns, more than {MAX_COLUMNS}; file not read / "
+            f"表头有 {len(scan.header)} 列，超过 {MAX_COLUMNS} 列，文件未读取")))
+        return False
+    if scan.surplus_fields > MAX_SURPLUS_FIELDS:
+        collector.add(make_finding("JN-FILE-011", resource=ref_name, row=scan.surplus_first_row, detail=(
+            f"rows have {scan.surplus_fields} fields more than the header in all, more than {MAX_SURPLUS_FIELDS}; "
+            f"file not read / 各行多于表头的字段共 {scan.surplus_fields} 个，超过 {MAX_SURPLUS_FIELDS} 个，文件未读取")))
         return False
     return True
 

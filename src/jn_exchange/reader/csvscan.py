@@ -16,6 +16,9 @@ _CHUNK = 8 << 20
 _BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"\n(?=\r?\n)")
 MAX_BLANK_LINES_KEPT = 1000
+_NOT_SHAPE = bytes(b for b in range(256) if b not in b',"\r\n')         # all but comma, quote, CR, LF
+_NOT_SHAPE_Q = bytes(b for b in range(256) if b not in b',"\r\n\x01')   # and \x01: a quote opening a field
+_QUOTED = re.compile(rb'\x01(?:[^"\x01]|["\x01]{2})*+["\x01]')    # a quoted field (possessive: "" is a quote)
 
 
 @dataclass
@@ -38,6 +41,8 @@ class FileScan:
     header_line_count: int = 1
     delimiter_suspect: str | None = None
     load_path: Path | None = None      # the UTF-8 file the engine reads (a transcoded copy if needed)
+    surplus_fields: int = 0            # fields beyond header + 1, summed over all records
+    surplus_first_row: int | None = None   # record (header = 1) of the first; None if not a file line
 
     @property
     def physical_lines(self) -> int:
@@ -55,10 +60,12 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
     lines_before = 0
     prev_last = b""
     head = bytearray()
+    shape = _SurplusFields()
     with path.open("rb") as fh:
         first = True
         while chunk := fh.read(_CHUNK):
             sha.update(chunk)
+            shape.feed(chunk[3:] if first and chunk.startswith(_BOM) else chunk)
             for h in others.values():
                 h.update(chunk)
             if first:
@@ -94,6 +101,9 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
             s.size += len(chunk)
             prev_last = chunk[-1:]
         s.ends_with_newline = prev_last in (b"\n", b"")
+    shape.close()
+    s.surplus_fields = shape.surplus
+    s.surplus_first_row = shape.first_row if shape.rows_exact else None
     if utf8_ok:
         try:
             dec.decode(b"", final=True)
@@ -113,6 +123,116 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
         s.load_path = path
     s.header, s.header_line_count, s.delimiter_suspect = _read_header(bytes(head), s.encoding, s.bom)
     return s
+
+
+class _SurplusFields:
+    """Counts the fields of every record beyond the header's plus one (the engine's padding column),
+    from the commas, quotes and line ends only (bytes.translate: C speed). DuckDB stores one
+    rejected error per surplus field, each with a copy of the line, so a few MB of commas would
+    take it minutes; the file checks refuse such a file before it reaches the engine. Comma,
+    quote, CR and LF are single bytes in UTF-8 and GB18030 alike.
+
+    Fast path: when every quote pairs with a neighbouring one once the other bytes are dropped,
+    no quoted field holds a comma or line end and quotes can be ignored. Otherwise, as in DuckDB,
+    a quote opens a quoted field only at the start of a field (marked \\x01); elsewhere it is a
+    literal, and a quoted field ends at a quote that is not doubled."""
+
+    def __init__(self) -> None:
+        self.header: int | None = None   # commas in the header record
+        self.pending = 0                 # commas of the record not yet ended
+        self.in_quote = False
+        self.prev = b"\n"                # last byte of the previous chunk (start of file: a field start)
+        self.held = b""                  # the last partial line, fed with the next chunk
+        self.records = 0
+        self.surplus = 0
+        self.first_row: int | None = None
+        self.rows_exact = True           # no line end inside quotes so far: record number = line
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        chunk = self.held + chunk
+        if final:
+            self.held = b""
+        else:                            # whole lines, so that a quoted field is rarely cut
+            cut = chunk.rfind(b"\n") + 1
+            if not cut and len(chunk) < 1 << 20:
+                self.held = chunk
+                return
+            cut = cut or len(chunk.rstrip(b'"\r')) or len(chunk)
+            chunk, self.held = chunk[:cut], chunk[cut:]
+        if not chunk:
+            return
+        at_field_start = self.prev in (b",", b"\n", b"\r")
+        self.prev = chunk[-1:]
+        t = _lf(chunk.translate(None, _NOT_SHAPE))
+        if self.in_quote or b'"' in t:
+            plain = t.replace(b'""', b"")
+            if self.in_quote or b'"' in plain:
+                t = self._unquote(chunk, at_field_start)
+                if t is None:
+                    return
+            else:
+                t = plain
+        first = t.find(b"\n")
+        if first < 0:
+            self.pending += len(t)
+            return
+        self._end(self.pending + first)
+        last = t.rfind(b"\n")
+        if last > first:
+            body = t[first + 1:last]     # whole records, only commas and LFs
+            if b"," * (self.header + 2) in body:
+                for record in body.split(b"\n"):
+                    self._end(len(record))
+            else:
+                self.records += body.count(b"\n") + 1
+        self.pending = len(t) - last - 1
+
+    def _unquote(self, chunk: bytes, at_field_start: bool) -> bytes | None:
+        """The chunk's commas and LFs outside quoted fields (None: all of it is inside one)."""
+        if b"\x01" in chunk:
+            chunk = chunk.replace(b"\x01", b"\x02")
+        chunk = chunk.replace(b',"', b",\x01").replace(b'\n"', b"\n\x01").replace(b'\r"', b"\r\x01")
+        if at_field_start and chunk[:1] == b'"':
+            chunk = b"\x01" + chunk[1:]
+        t = _lf(chunk.translate(None, _NOT_SHAPE_Q))
+        if self.in_quote:                # a quoted field goes on from the previous chunk
+            m = _QUOTED.match(b"\x01" + t)
+            if m is None:
+                self.rows_exact = self.rows_exact and b"\n" not in t
+                return None
+            self.rows_exact = self.rows_exact and b"\n" not in t[:m.end() - 1]
+            t = t[m.end() - 1:]
+            self.in_quote = False
+        if b"\x01" in t:
+            n = t.count(b"\n")
+            # most quoted fields hold no comma, quote or line end: drop those without the regex
+            t = t.replace(b'\x01",', b",").replace(b'\x01"\n', b"\n")
+            if b"\x01" in t:
+                t = _QUOTED.sub(b"", t)
+            q = t.find(b"\x01")
+            if q >= 0:                   # a quoted field still open at the chunk's end
+                self.in_quote = True
+                t = t[:q]
+            self.rows_exact = self.rows_exact and t.count(b"\n") == n
+        return t.replace(b'"', b"")      # quotes inside unquoted fields are literals
+
+    def _end(self, commas: int) -> None:
+        self.records += 1
+        if self.header is None:
+            self.header = commas
+        elif commas > self.header + 1:
+            self.surplus += commas - self.header - 1
+            if self.first_row is None:
+                self.first_row = self.records
+
+    def close(self) -> None:
+        self.feed(b"", final=True)
+        if self.pending:
+            self._end(self.pending)
+
+
+def _lf(t: bytes) -> bytes:
+    return t.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in t else t
 
 
 def _decodes(path: Path, encoding: str) -> bool:

@@ -40,6 +40,9 @@ def json_to_csv_package(doc_path: Path, out: Path, profile: Profile, collector: 
     except json.JSONDecodeError as exc:
         collector.add(make_finding("JN-JSON-001", detail=f"line {exc.lineno} column {exc.colno}: {exc.msg}"))
         raise JsonFormError()
+    except RecursionError:
+        collector.add(make_finding("JN-JSON-001", detail="nested too deeply / 嵌套层数过多"))
+        raise JsonFormError()
     if not isinstance(doc, dict):
         collector.add(make_finding("JN-JSON-001", detail=f"top level is {type(doc).__name__}, not an object"))
         raise JsonFormError()
