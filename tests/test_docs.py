@@ -179,7 +179,7 @@ def test_site_in_a_browser(served, tmp_path):
             page.locator(".md-search__input").click()
             page.keyboard.type("信用代码")  # typed, not filled: Material listens to key strokes
             try:  # the search worker indexes the whole site first
-                page.wait_for_selector(".md-search-result__item", timeout=240000)
+                page.wait_for_selector(".md-search-result__item", timeout=60000)
             except Exception:
                 page.screenshot(path=str(shots / "docs-search-failed.png"))
                 raise
