@@ -98,7 +98,8 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
                 declared_version = desc.get("standard_version") if isinstance(desc.get("standard_version"), str) else None
                 sha = _check_tables(root, refs, work, profile, collector, config, stats, progress, sha,
                                    memory_limit, as_of,
-                                   pseudonymized=desc.get("jn:pseudonymized") is True)
+                                   pseudonymized=desc.get("jn:pseudonymized") is True,
+                                   declared=_declared_names(desc))
             except ZipRefused as refused:
                 collector.add(refused.finding)
             except (Fatal, JsonFormError):
@@ -114,9 +115,16 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
         fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3))
 
 
+def _declared_names(desc: dict) -> frozenset[str]:
+    resources = desc.get("resources")
+    if not isinstance(resources, list):
+        return frozenset()
+    return frozenset(r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str))
+
+
 def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, config: Config,
                   stats: list[ResourceStat], progress: Progress | None, sha: str | None, memory_limit: str,
-                  as_of: dt.date, pseudonymized: bool = False) -> str | None:
+                  as_of: dt.date, pseudonymized: bool = False, declared: frozenset[str] = frozenset()) -> str | None:
     engine = Engine(work / "engine", profile, collector, config.limits, memory_limit=memory_limit)
     engine.pseudonymized = pseudonymized
     manifest: list[str] = [f"datapackage.json\t{_sha256(root / 'datapackage.json')}"]
@@ -158,7 +166,9 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
             list(pool.map(refs_of, [engine.tables[r.name] for r in refs if r.name in engine.tables]))
         engine.create_typed_views()
         from jn_exchange.business import run_business_rules
-        run_business_rules(engine, collector, as_of)
+        # a rule cannot judge a table whose declared file could not be read: it would see no rows
+        unreadable = ({r.name for r in refs} | set(declared)) - set(engine.tables)
+        run_business_rules(engine, collector, as_of, skip_tables=unreadable)
     finally:
         engine.close()
     if sha is None:  # a folder: hash of the manifest of its declared files

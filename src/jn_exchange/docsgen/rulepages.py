@@ -202,7 +202,7 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
     if rule.applies:
         out += [f"**{t['applies']}**" + ("：" if zh else ":"), ""]
         for k, v in rule.applies.items():
-            out.append(f"- {code(k)}: {_val(v)}")
+            out.append(f"- {code(k)}: " + (esc(v) if isinstance(v, str) else _val(v)))   # whole: it is the rule's scope
         out.append("")
     out += [f"## {t['message']}", "", "```text", rule.message[lang], "```", "", t["message_note"], ""]
     out += [f"## {t['examples']}", ""]

@@ -45,6 +45,9 @@ class Activity:
                 self.by_type.setdefault(t, []).append(a)
         self.seq: dict[str, int] = {}
         self.fault_count = 0
+        # decision dates of the fault cases in which each officer / unit was held liable (004 第十条（二）)
+        self.liable: dict[str, list[D]] = {}
+        self.lenient: set[str] = set()   # officers already tolerated or treated leniently (003)
         self.closed_penalty: tuple[str, Agency, D] | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -219,7 +222,9 @@ class Activity:
         grades = a.benchmarks[mid]
         g = 2 if variant == "major" else rng.choices([0, 1, 2], weights=[6, 3, 1])[0]
         bench = grades[g]
-        summary = variant is None and g == 0 and rng.random() < 0.2
+        # 简易程序 (行政处罚法 第五十一条): at most 200 yuan for a person, 3000 for an organisation,
+        # and still inside the benchmark grade (JN-DSC-004)
+        summary = variant is None and g == 0 and rng.random() < 0.2 and bench["min"] <= (200 if cp["category"] == "2" else 3000)
         if variant == "crime":
             decision, outcome = None, "4"
         elif summary:
@@ -231,7 +236,7 @@ class Activity:
             list_type, outcome = "1", "2"
         elif variant is None and "3" in a.list_items and rng.random() < 0.1:
             list_type = "3"
-        elif g == 2 and "4" in a.list_items and rng.random() < 0.3:
+        elif g == 2 and "4" in a.list_items and rng.random() < 0.3 and outcome == "1":  # a list only with a penalty (JN-LST-001)
             list_type = "4"
         kinds: list[str] = []
         fine = confiscation = None
@@ -240,7 +245,7 @@ class Activity:
             lo, hi = max(bench["min"], 200), bench["max"]
             fine = float(round(rng.uniform(lo, hi) / 100) * 100)
             if summary:
-                fine = 200.0 if cp["category"] == "2" else 1000.0
+                fine = 200.0 if cp["category"] == "2" else float(max(1000, bench["min"]))
             if "04" in kinds:
                 confiscation = float(rng.randint(5, 200) * 100)
         major = (fine or 0) >= 50000 or variant == "major"
@@ -637,11 +642,18 @@ class Activity:
                   review_decision_date=app + DAY * 20, review_doc_no=self.doc(sup, "复核", app.year), outcome="1")
 
     def _handler(self, action_id: str | None, target: Agency) -> Officer:
-        return target.certified[0]
+        # the case handler; one not yet treated leniently where the agency has one (003 第十二条（五）)
+        return next((o for o in target.certified if o.id not in self.lenient), target.certified[0])
 
     def determination(self, scid: str, target: Agency, officer: Officer, finding: str, when: D) -> str:
         rng, w = self.rng, self.w
         dtype = {"1": "1", "3": "2", "4": "3", "2": "4"}[finding]
+        # leniency once per officer: a second mistake after it is not tolerated (003 第十二条（五）)
+        repeat = dtype in ("2", "3") and officer.id in self.lenient
+        if repeat:
+            dtype = "4"
+        elif dtype in ("2", "3"):
+            self.lenient.add(officer.id)
         did = self.nid("DD", 5)
         fault = None
         if dtype == "4":
@@ -656,7 +668,8 @@ class Activity:
                         "2": ("determination_tolerance_situation", ["02", "03", "04"]),
                         "3": ("determination_reduction_situation", ["1", "2"]),
                         "4": ("determination_no_tolerance_situation", ["1", "3"])}[dtype]
-        w.row(table, determination_id=did, situation=rng.choice(codes), explanation="经调查核实，符合该情形")
+        w.row(table, determination_id=did, situation="5" if repeat else rng.choice(codes),
+              explanation="经调查核实，符合该情形")
         return did
 
     def fault_case(self, sup: Agency, target: Agency, officer: Officer, scid: str | None, action_id: str | None,
@@ -665,7 +678,7 @@ class Activity:
         self.fault_count += 1
         fid = self.nid("FC", 5)
         filing = start + DAY * 2
-        end = filing + DAY * rng.randint(12, 26)
+        end = filing + DAY * rng.randint(12, 24)   # decided within 30 days (004 第十九条)
         approval = end + DAY * 3
         decision = approval + DAY * 2
         notified = decision + DAY * 2
@@ -680,26 +693,37 @@ class Activity:
         for code in (["1", "3"] if full else [rng.choice("1234")]):
             w.row("fault_case_situation", fault_case_id=fid, fault_situation=code, explanation="经调查核实")
         unit = self.nid("FS", 6)
+        history = self._liability("unit:" + target.id, decision)
+        unit_outcome = {"repeat": "2", "later": "7"}.get(history, "2" if full else "1")
         w.row("fault_case_subject", subject_id=unit, fault_case_id=fid, subject_type="1", agency_id=target.id,
-              responsibility_degree="1", responsibility_share=100.0, liability_outcome="1")
-        w.row("unit_sanction", subject_id=unit, sanction="1", detail="责令限期整改", executed_date=decision + DAY * 10)
-        if full:
+              responsibility_degree="1", responsibility_share=100.0, liability_outcome=unit_outcome)
+        if unit_outcome != "7":
+            w.row("unit_sanction", subject_id=unit, sanction="1", detail="责令限期整改", executed_date=decision + DAY * 10)
+        if full and unit_outcome != "7":
             w.row("unit_sanction", subject_id=unit, sanction="2", detail="向同级人民政府作出书面检查",
                   executed_date=decision + DAY * 12)
             w.row("subject_aggravating_situation", subject_id=unit, situation="1", explanation="拒不纠正违法执法行为")
+        if history == "repeat":
+            w.row("subject_aggravating_situation", subject_id=unit, situation="2", explanation="一年内第二次被追究过错责任")
         handler = self.nid("FS", 6)
+        history = self._liability("officer:" + officer.id, decision)
+        staff_outcome = {"repeat": "2", "later": "7"}.get(history, "3" if full else "1")
         w.row("fault_case_subject", subject_id=handler, fault_case_id=fid, subject_type="2", agency_id=target.id,
               officer_id=officer.id, staff_role="1", actual_role_description="案件承办人",
-              responsibility_degree="2", liability_outcome="3" if full else "1")
-        w.row("staff_sanction", subject_id=handler, sanction=rng.choice("12"), detail="由所在单位执行",
-              executed_date=decision + DAY * 7)
+              responsibility_degree="2", liability_outcome=staff_outcome)
+        if staff_outcome != "7":
+            w.row("staff_sanction", subject_id=handler, sanction=rng.choice("12"), detail="由所在单位执行",
+                  executed_date=decision + DAY * 7)
+        if history == "repeat":
+            w.row("subject_aggravating_situation", subject_id=handler, situation="2", explanation="一年内第二次被追究过错责任")
         w.row("statement_of_defense", statement_id=self.nid("SOD", 6), fault_case_id=fid, subject_id=handler,
               subject_type="2", agency_id=target.id, officer_id=officer.id, statement_date=end - DAY * 3,
               waived=False, statement_form="1", content_summary="对承办过程作出说明", adopted=True,
               adoption_explanation="部分采纳，作为从轻考量")
-        if full:
+        if full and staff_outcome == "3":
             w.row("subject_mitigating_situation", subject_id=handler, situation="4", explanation="积极配合调查")
-            approver_officer = target.certified[1]
+        if full:
+            approver_officer = next(o for o in target.certified if o.id != officer.id)
             exempt = self.nid("FS", 6)
             w.row("fault_case_subject", subject_id=exempt, fault_case_id=fid, subject_type="2", agency_id=target.id,
                   officer_id=approver_officer.id, staff_role="3", actual_role_description="审批人",
@@ -714,6 +738,20 @@ class Activity:
                   application_date=app, is_written=True, application_reasons="认为处理过重",
                   review_decision_date=app + DAY * 25, review_doc_no=self.doc(sup, "过复", app.year), outcome="1")
         return fid
+
+    def _liability(self, who: str, decision: D) -> str:
+        """'repeat' when `who` was already held liable within the year before `decision` (an
+        aggravating situation, 004 第十条（二）), 'later' when a case decided within the following
+        year exists (generated first: this one then ends without liability, so the other stays
+        the first), else 'first'. Records the decision unless 'later'."""
+        dates = self.liable.setdefault(who, [])
+        if any(_years(decision, -1) < d <= decision for d in dates):
+            dates.append(decision)
+            return "repeat"
+        if any(decision < d <= _years(decision, 1) for d in dates):
+            return "later"
+        dates.append(decision)
+        return "first"
 
     # ------------------------------------------------------------------ the year
     def showcase(self) -> None:
@@ -752,7 +790,8 @@ class Activity:
         self.clue({"county": other, "disposition": "2", "source": "01", "clarify": True})
         # a fault case with every kind of subject, situation and sanction, and a review
         target = next(a for a in self.acting if a.county == other and a.kind == "market")
-        self.fault_case(self.world.justice[other], target, target.certified[0], None,
+        handler = next((o for o in target.certified if "officer:" + o.id not in self.liable), target.certified[0])
+        self.fault_case(self.world.justice[other], target, handler, None,
                         self.last_action.get(target.id, (None,))[0], D(2025, 6, 2), source="2", full=True)
 
     def run(self, target_rows: int, progress=None) -> None:
@@ -780,6 +819,13 @@ class Activity:
 
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _years(day: D, n: int) -> D:
+    try:
+        return day.replace(year=day.year + n)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + n, day=28)
 
 
 def at(day: D, hour: int, minute: int) -> dt.datetime:
