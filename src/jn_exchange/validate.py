@@ -156,19 +156,29 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
             engine.bind_thread()
             engine.check_references(table)
 
+        from jn_exchange import business
+
+        def calendar() -> None:
+            engine.bind_thread()
+            business.prepare(engine.con, as_of)
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            prepared = pool.submit(calendar)   # the business rules' calendar, while tables load
             for line, stat in pool.map(check_one, refs):   # results in profile order
                 manifest.append(line)
                 stats.append(stat)
             if progress:
                 progress("references", total, total)
-            # foreign keys once every table is loaded, in the same workers
-            list(pool.map(refs_of, [engine.tables[r.name] for r in refs if r.name in engine.tables]))
-        engine.create_typed_views()
-        from jn_exchange.business import run_business_rules
-        # a rule cannot judge a table whose declared file could not be read: it would see no rows
-        unreadable = ({r.name for r in refs} | set(declared)) - set(engine.tables)
-        run_business_rules(engine, collector, as_of, skip_tables=unreadable)
+            # once every table is loaded: foreign keys and the business rules, in the same workers
+            # (their queries overlap each other's Python work)
+            ref_checks = [pool.submit(refs_of, engine.tables[r.name]) for r in refs if r.name in engine.tables]
+            engine.create_typed_views()
+            # a rule cannot judge a table whose declared file could not be read: it would see no rows
+            unreadable = ({r.name for r in refs} | set(declared)) - set(engine.tables)
+            prepared.result()
+            business.run_business_rules(engine, collector, as_of, skip_tables=unreadable, pool=pool, prepared=True)
+            for f in ref_checks:
+                f.result()
     finally:
         engine.close()
     if sha is None:  # a folder: hash of the manifest of its declared files

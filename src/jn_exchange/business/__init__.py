@@ -64,7 +64,8 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
 
 def run_business_rules(engine, collector: Collector, as_of: dt.date | None = None, workers: int = 2,
-                       skip_tables: set[str] = frozenset()) -> None:
+                       skip_tables: set[str] = frozenset(), pool: ThreadPoolExecutor | None = None,
+                       prepared: bool = False) -> None:
     """Run every enabled rule, except those reading a table in `skip_tables` (declared but
     unreadable: its structural finding says why). A table the package does not declare at all
     is an empty table, and rules judge it as such."""
@@ -72,7 +73,8 @@ def run_business_rules(engine, collector: Collector, as_of: dt.date | None = Non
     if not rules:
         return
     as_of = as_of or dt.date.today()
-    prepare(engine.con, as_of)
+    if not prepared:   # the caller may have installed the calendar while tables were loading
+        prepare(engine.con, as_of)
 
     def run(rule: Rule):
         engine.bind_thread()
@@ -84,8 +86,11 @@ def run_business_rules(engine, collector: Collector, as_of: dt.date | None = Non
         except duckdb.Error as exc:  # a broken catalogue entry is our bug: say which rule
             raise RuntimeError(f"business rule {rule.code} failed: {exc}") from exc
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    if pool is not None:   # the caller's workers, shared with its other checks
         results = list(pool.map(run, rules))
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as own:
+            results = list(own.map(run, rules))
     for rule, names, rows in results:
         by_table: dict[str, tuple[int, list]] = {}
         for values in rows:

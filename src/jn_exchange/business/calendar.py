@@ -19,7 +19,7 @@ from importlib import resources
 
 import yaml
 
-FIRST_DAY = dt.date(2000, 1, 1)
+FIRST_DAY = dt.date(2019, 1, 1)   # the first year of holiday data; earlier days fall back to d + n
 
 
 @lru_cache(maxsize=1)
