@@ -177,7 +177,14 @@ def test_site_in_a_browser(served, tmp_path):
             page.goto(served)
             page.wait_for_load_state("networkidle")
             page.locator(".md-search__input").click()
-            page.keyboard.type("信用代码")  # typed, not filled: Material listens to key strokes
+            # type once Material says the index is ready (its placeholder replaces 正在初始化搜索引擎):
+            # earlier keystrokes are answered for whatever prefix the box held then (信)
+            page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
+                                   " return m && m.textContent.trim() === '键入以开始搜索'; }", timeout=120000)
+            page.keyboard.type("信用代码")
+            # Chinese characters arrive as text input, without the key-up Material queries on: a
+            # key that changes nothing (End) sends one, as a person's last keystroke would
+            page.keyboard.press("End")
             try:  # the search worker indexes the whole site first
                 page.wait_for_selector(".md-search-result__item", timeout=60000)
             except Exception:
