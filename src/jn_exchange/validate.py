@@ -158,12 +158,12 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
 
         from jn_exchange import business
 
-        def calendar() -> None:
+        def install_calendar() -> None:
             engine.bind_thread()
             business.prepare(engine.con, as_of)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            prepared = pool.submit(calendar)   # the business rules' calendar, while tables load
+            prepared = pool.submit(install_calendar)   # the business rules' calendar, while tables load
             for line, stat in pool.map(check_one, refs):   # results in profile order
                 manifest.append(line)
                 stats.append(stat)
@@ -176,7 +176,7 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
             # a rule cannot judge a table whose declared file could not be read: it would see no rows
             unreadable = ({r.name for r in refs} | set(declared)) - set(engine.tables)
             prepared.result()
-            business.run_business_rules(engine, collector, as_of, skip_tables=unreadable, pool=pool, prepared=True)
+            business.run_business_rules(engine, collector, as_of, pool, skip_tables=unreadable)
             for f in ref_checks:
                 f.result()
     finally:

@@ -63,18 +63,15 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     con.execute(SCOPE_MACROS)
 
 
-def run_business_rules(engine, collector: Collector, as_of: dt.date | None = None, workers: int = 2,
-                       skip_tables: set[str] = frozenset(), pool: ThreadPoolExecutor | None = None,
-                       prepared: bool = False) -> None:
-    """Run every enabled rule, except those reading a table in `skip_tables` (declared but
-    unreadable: its structural finding says why). A table the package does not declare at all
-    is an empty table, and rules judge it as such."""
+def run_business_rules(engine, collector: Collector, as_of: dt.date, pool: ThreadPoolExecutor,
+                       skip_tables: set[str] = frozenset()) -> None:
+    """Run every enabled rule in the caller's workers (shared with its other checks), except
+    those reading a table in `skip_tables` (declared but unreadable: its structural finding
+    says why). A table the package does not declare at all is an empty table, and rules judge
+    it as such. `prepare` must have installed the calendar and macros first."""
     rules = [r for r in business_rules() if collector.enabled(r.code) and not set(r.reads) & set(skip_tables)]
     if not rules:
         return
-    as_of = as_of or dt.date.today()
-    if not prepared:   # the caller may have installed the calendar while tables were loading
-        prepare(engine.con, as_of)
 
     def run(rule: Rule):
         engine.bind_thread()
@@ -86,11 +83,7 @@ def run_business_rules(engine, collector: Collector, as_of: dt.date | None = Non
         except duckdb.Error as exc:  # a broken catalogue entry is our bug: say which rule
             raise RuntimeError(f"business rule {rule.code} failed: {exc}") from exc
 
-    if pool is not None:   # the caller's workers, shared with its other checks
-        results = list(pool.map(run, rules))
-    else:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as own:
-            results = list(own.map(run, rules))
+    results = list(pool.map(run, rules))
     for rule, names, rows in results:
         by_table: dict[str, tuple[int, list]] = {}
         for values in rows:

@@ -136,15 +136,14 @@ def inject_defects(src: Path, dest: Path, rate: float = 0.001, seed: int = 1,
             col = {h: i for i, h in enumerate(header)}
             prev_key: str | None = None
             for n, rec in enumerate(reader, start=2):
+                hit = None
                 if name in BUSINESS and rng.random() < min(1.0, rate * BUSINESS_BOOST):
                     hit = _business_defect(name, rec, col)
-                    if hit:
+                    if hit:   # one defect per record: this one instead of a structural one
                         code, fname, value = hit
                         rec[col[fname]] = value
                         defects.append({"code": code, "family": "business", "resource": name, "row": n, "field": fname})
-                        writer.writerow(rec)
-                        continue
-                if rng.random() < rate:
+                if not hit and rng.random() < rate:
                     choice = rng.random()
                     if dup_ok and prev_key is not None and choice < 0.1:
                         pk = spec.primary_key[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -127,13 +128,7 @@ def prepare_out(out: Path, source: Path) -> None:
     """OUT must not exist (never overwrite, never in place) and must not lie inside the input."""
     if out.exists() or out.is_symlink():
         raise ToolError(f"{out} already exists; give a new folder (the tools never overwrite)")
-    src = source.resolve()
-    pkg_dir = src if src.is_dir() else (src.parent if src.name == "datapackage.json" else None)
-    o = out.resolve()
-    if pkg_dir is not None and (o == pkg_dir or pkg_dir in o.parents):
-        raise ToolError(f"{out} lies inside the input package {source}; give a folder elsewhere")
-    if not o.parent.is_dir():
-        raise ToolError(f"the parent folder of {out} does not exist")
+    _check_place(out, source)
     try:
         out.mkdir()
     except OSError as exc:
@@ -198,7 +193,12 @@ def check_new_output(out: Path, source: Path | None = None, *, folder: bool) -> 
     if out.is_symlink() or (out.exists() and not (folder and out.is_dir() and not any(out.iterdir()))):
         what = "is not an empty folder" if folder else "already exists"
         raise ToolError(f"{out} {what}; give a new {'folder' if folder else 'file'} (the tools never overwrite)")
-    if source is not None and source.exists():
+    _check_place(out, source if source is not None and source.exists() else None)
+
+
+def _check_place(out: Path, source: Path | None) -> None:
+    """OUT never lies inside the input package, and its parent folder exists."""
+    if source is not None:
         src = source.resolve()
         pkg_dir = src if src.is_dir() else (src.parent if src.name == "datapackage.json" else None)
         o = out.resolve()
@@ -229,8 +229,6 @@ def new_file(out: Path) -> Iterator[Path]:
     """A private file name next to OUT to write to; on success it is renamed to OUT."""
     out = Path(out)
     fd, name = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.partial-", suffix=out.suffix)
-    import os
-
     os.close(fd)
     tmp = Path(name)
     try:
