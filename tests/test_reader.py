@@ -139,3 +139,22 @@ def test_scan_chunk_boundaries(tmp_path, monkeypatch):
     assert s.encoding == "utf-8"
     assert s.crlf == 3 and s.bare_cr == 0
     assert s.blank_lines == [3, 5]
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_scan_uniform_rows(tmp_path, monkeypatch, chunk):
+    """`uniform` (every record as wide as the header) lets the engine read without padding; any
+    short, long or blank record, or one empty field too many, must clear it."""
+    import jn_exchange.reader.csvscan as cs
+    monkeypatch.setattr(cs, "_CHUNK", chunk)
+    ok = _scan(tmp_path, b'a,b,c\n1,"x,y",3\n4,,\n"",5,6\n7,8,9')
+    assert ok.uniform and not ok.quoted_line_breaks and ok.blank_count == 0
+    for bad in (b"a,b,c\n1,2\n3,4,5\n", b"a,b,c\n1,2,3,\n4,5,6\n", b"a,b,c\n1,2,3,4,5\n", b"a,b,c\n1,2,3\n\n4,5,6\n",
+                b"a,b,c\n1,2,3\n4\n"):
+        assert not _scan(tmp_path, bad).uniform, bad
+    blank = _scan(tmp_path, b"a,b,c\n1,2,3\n\n4,5,6\n")
+    assert blank.blank_count == 1 and blank.blank_lines == [3]
+    multi = _scan(tmp_path, b'a,b,c\n1,"x\ny",3\n4,5,6\n')
+    assert multi.uniform and multi.quoted_line_breaks
+    single = _scan(tmp_path, b"a\n1\n\n2\n")   # one column: a blank line has the header's zero commas
+    assert single.blank_lines == [3]

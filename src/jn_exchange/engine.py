@@ -56,7 +56,7 @@ class LoadedTable:
             if self._line_cache is None:
                 self._line_cache = {}
             if rowid not in self._line_cache:
-                self._line_cache.update(_record_lines(self.scan, wanted=rowid))
+                self._line_cache.update(_record_lines(self.scan, wanted=rowid, skipped=set(self.skipped_lines)))
             return self._line_cache.get(rowid, rowid + 1 + self.scan.header_line_count)
         # the k-th record sits after the header and after every skipped line before it
         line = rowid + 1 + self.scan.header_line_count
@@ -69,25 +69,45 @@ class LoadedTable:
             i = n
 
 
-def _record_lines(scan: FileScan, wanted: int) -> dict[int, int]:
-    """Exact start line of records up to `wanted`, for files whose cells hold line breaks
-    (rare; the fast path covers the rest). Streams with the csv module."""
-    out: dict[int, int] = {}
+def _csv_records(scan: FileScan):
+    """(start line, record) of every record, header first, blank lines left out. Streams with
+    the csv module; for the rare files whose cells hold line breaks."""
     with open(scan.load_path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
+        start = 1
         try:
-            next(reader)
-            k = 0
-            start = reader.line_num + 1
             for rec in reader:
                 if rec:
-                    out[k] = start
-                    k += 1
-                    if k > wanted:
-                        break
+                    yield start, rec
                 start = reader.line_num + 1
         except csv.Error:
-            pass
+            return
+
+
+def _record_starts(scan: FileScan, upto: int) -> dict[int, int]:
+    """Start line of the n-th record (header = 1) up to `upto`."""
+    out: dict[int, int] = {}
+    for n, (start, _) in enumerate(_csv_records(scan), start=1):
+        out[n] = start
+        if n >= upto:
+            break
+    return out
+
+
+def _record_lines(scan: FileScan, wanted: int, skipped: set[int] = frozenset()) -> dict[int, int]:
+    """Start line of the records in the table up to rowid `wanted`, leaving out the header and
+    the records starting on a `skipped` line (ragged or rejected: not in the table)."""
+    out: dict[int, int] = {}
+    k = 0
+    records = _csv_records(scan)
+    next(records, None)
+    for start, _ in records:
+        if start in skipped:
+            continue
+        out[k] = start
+        k += 1
+        if k > wanted:
+            break
     return out
 
 
@@ -146,34 +166,50 @@ class Engine:
             seen.add(std)
             if spec.field(std):
                 mapping[std] = name
-        # One column more than the header, padded: DuckDB silently drops ONE trailing empty field
-        # of a too-long row even in strict mode, so row shape is judged here instead: a value in
-        # the extra column = too many fields; a padded (NULL) last column = too few. Real empty
-        # cells stay '' (nullstr is a marker no data uses) and become NULL below.
-        over = f"c{len(col_names)}"
-        cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in [*col_names, over]) + "}"
-        present = "[" + ", ".join(q(n) for n in col_names) + "]"
-        shape = (f"CASE WHEN {q(over)} IS NOT NULL THEN -1 WHEN {q(col_names[-1])} IS NULL "
-                 f"THEN len(list_filter({present}, lambda x: x IS NOT NULL)) ELSE 0 END::SMALLINT AS _shape")
-        select = ", ".join(f"nullif({q(n)}, '') AS {q(n)}" for n in col_names) + ", " + shape
         max_line = max(self.limits.max_cell_chars * 4 * max(len(col_names), 1), 1 << 20)
         rej, rej_scan = f"rej_{n}", f"rejscan_{n}"
-        sql = (f"CREATE TABLE {raw} AS SELECT {select} FROM read_csv({lit(str(scan.load_path))}, header=true, "
-               f"columns={cols}, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
-               f"null_padding=true, nullstr={lit(_NULL_MARK)}, "
-               f"store_rejects=true, rejects_table={lit(rej)}, rejects_scan={lit(rej_scan)}, "
-               f"max_line_size={max_line}, encoding='utf-8')")
+        options = (f"header=true, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
+                   f"store_rejects=true, rejects_table={lit(rej)}, rejects_scan={lit(rej_scan)}, "
+                   f"max_line_size={max_line}, encoding='utf-8'")
+        uniform = scan.uniform and not scan.blank_count and len(col_names) == len(scan.header or [])
+        # Padded reading (below) judges row shape itself, but DuckDB's parallel reader cannot pad
+        # when quoted cells hold line ends, and its serial reader then lets an unclosed quote
+        # swallow the rest of the file without a word. Such files are read unpadded.
+        padded = not uniform and not scan.quoted_line_breaks
+        if not padded:
+            # Usually the byte scan found every record as wide as the header: empty cells are read
+            # as NULL directly, and DuckDB's strict mode rejects any other row with its line
+            # (reported below). Unpadded, it drops one trailing empty field of a too-long row
+            # silently: only in a file that is not uniform and has quoted line breaks.
+            cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in col_names) + "}"
+            sql = (f"CREATE TABLE {raw} AS SELECT * FROM read_csv({lit(str(scan.load_path))}, columns={cols}, "
+                   f"null_padding=false, nullstr='', {options})")
+        else:
+            # One column more than the header, padded: DuckDB silently drops ONE trailing empty
+            # field of a too-long row even in strict mode, so row shape is judged here instead: a
+            # value in the extra column = too many fields; a padded (NULL) last column = too few.
+            # Real empty cells stay '' (nullstr is a marker no data uses) and become NULL below.
+            over = f"c{len(col_names)}"
+            cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in [*col_names, over]) + "}"
+            present = "[" + ", ".join(q(n) for n in col_names) + "]"
+            shape = (f"CASE WHEN {q(over)} IS NOT NULL THEN -1 WHEN {q(col_names[-1])} IS NULL "
+                     f"THEN len(list_filter({present}, lambda x: x IS NOT NULL)) ELSE 0 END::SMALLINT AS _shape")
+            select = ", ".join(f"nullif({q(n)}, '') AS {q(n)}" for n in col_names) + ", " + shape
+            sql = (f"CREATE TABLE {raw} AS SELECT {select} FROM read_csv({lit(str(scan.load_path))}, columns={cols}, "
+                   f"null_padding=true, nullstr={lit(_NULL_MARK)}, {options})")
         try:
             self.con.execute(sql)
         except duckdb.Error as exc:
             self.collector.add(make_finding("JN-FILE-011", resource=spec.name, row=None,
                                             detail=_short_error(exc)))
             return None
-        rejected = self._report_rejects(spec, rej, len(col_names))
+        rows, n_rejected = self.con.execute(f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(*) FROM {rej})").fetchone()
+        rejected = self._report_rejects(spec, rej, len(col_names), scan) if n_rejected else []
         skipped = sorted(set(scan.blank_lines) | set(rejected))
-        ragged = self._drop_ragged(spec, raw, scan, col_names, skipped)
-        skipped = sorted(set(skipped) | set(ragged))
-        rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+        ragged = self._drop_ragged(spec, raw, scan, col_names, skipped) if padded else []
+        if ragged:
+            skipped = sorted(set(skipped) | set(ragged))
+            rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
         exact = scan.blank_count <= len(scan.blank_lines) and \
             scan.physical_lines == scan.header_line_count + rows + len(rejected) + len(ragged) + scan.blank_count
         t = LoadedTable(spec, raw, mapping, rows, scan, dict(zip(col_names, columns_in_file)), skipped, exact)
@@ -209,14 +245,16 @@ class Engine:
                          f"WHERE _shape = 0 ORDER BY rowid")
         return lines
 
-    def _report_rejects(self, spec: TableSpec, rej: str, expected: int) -> list[int]:
+    def _report_rejects(self, spec: TableSpec, rej: str, expected: int, scan: FileScan) -> list[int]:
         rows = self.con.execute(
             f"SELECT line, error_type, csv_line, error_message, column_name FROM {rej} ORDER BY line").fetchall()
+        # DuckDB numbers records, not lines: the same thing unless quoted cells hold line breaks
+        starts = _record_starts(scan, max(int(r[0]) for r in rows)) if scan.quoted_line_breaks and rows else {}
         lines: list[int] = []
         by_code: dict[str, list[Finding]] = {}
         counts: dict[str, int] = {}
         for line, etype, csv_line, message, column in rows:
-            line = int(line)
+            line = starts.get(int(line), int(line))
             if lines and lines[-1] == line:
                 continue  # several errors on one line: the line is reported once
             lines.append(line)
@@ -382,11 +420,14 @@ class Engine:
             cols = [q(t.columns[k]) for k in fields]
             part = ", ".join(cols)
             notnull = " AND ".join(f"{c} IS NOT NULL" for c in cols)
-            base = (f"SELECT rowid, concat_ws('|', {part}) AS k, min(rowid) OVER (PARTITION BY {part}) AS first "
-                    f"FROM {t.raw} WHERE {notnull}")
-            n = self.con.execute(f"SELECT count(*) FROM ({base}) WHERE rowid <> first").fetchone()[0]
+            # the exact count from a hash aggregate (half the cost of the window below, which
+            # only runs when there is something to show)
+            n = self.con.execute(f"SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM {t.raw} "
+                                 f"WHERE {notnull} GROUP BY {part} HAVING count(*) > 1)").fetchone()[0]
             if not n:
                 continue
+            base = (f"SELECT rowid, concat_ws('|', {part}) AS k, min(rowid) OVER (PARTITION BY {part}) AS first "
+                    f"FROM {t.raw} WHERE {notnull}")
             ex = self.con.execute(f"SELECT rowid, k, first FROM ({base}) WHERE rowid <> first ORDER BY rowid "
                                   f"LIMIT {self.collector.max_examples}").fetchall()
             pers = any((t.spec.field(k) and t.spec.field(k).personal) for k in fields)
@@ -396,54 +437,80 @@ class Engine:
                         for r, k, first in ex]
             self.collector.add_counted(findings[0], int(n), findings[1:])
 
-    def check_references(self, t: LoadedTable) -> None:
-        for fk in t.spec.foreign_keys:
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            target_name = ref.get("resource") or t.spec.name
-            tfields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            if not all(f in t.columns for f in fields):
-                continue
-            cols = [q(t.columns[f]) for f in fields]
-            notnull = " AND ".join(f"c.{c} IS NOT NULL" for c in cols)
-            target = self.tables.get(target_name)
-            if target is None or not all(f in target.columns for f in tfields):
-                n = self.con.execute(f"SELECT count(*) FROM {t.raw} c WHERE {notnull}").fetchone()[0]
+    def reference_groups(self) -> list[list["_ForeignKey"]]:
+        """Every foreign key of the loaded tables, grouped by the key it points to: one anti-join
+        per group builds the target's hash table once for all the tables that refer to it
+        (152 keys point to 22 targets: a quarter of the time of one query per key)."""
+        groups: dict[tuple[str, tuple[str, ...]], list[_ForeignKey]] = {}
+        order = {name: i for i, name in enumerate(self.profile.tables)}
+        for t in self.tables.values():
+            for j, fk in enumerate(t.spec.foreign_keys):
+                fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+                ref = fk["reference"]
+                tfields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+                if not all(f in t.columns for f in fields):
+                    continue
+                target_name = ref.get("resource") or t.spec.name
+                groups.setdefault((target_name, tuple(tfields)), []).append(
+                    _ForeignKey(t, tuple(fields), target_name, tuple(tfields), (order.get(t.spec.name, -1), j)))
+        return list(groups.values())
+
+    def check_reference_group(self, group: list["_ForeignKey"]) -> list[tuple[tuple[int, int], list[Finding], int]]:
+        """Findings of one group, each with its key's place in the standard, for the caller to
+        add in that order once every group is done (the examples kept per table do not then
+        depend on which worker finished first)."""
+        out: list[tuple[tuple[int, int], list[Finding], int]] = []
+        target_name, tfields = group[0].target, group[0].target_fields
+        target = self.tables.get(target_name)
+        if target is None or not all(f in target.columns for f in tfields):
+            for fk in group:   # nothing to point to: one finding with the count
+                n = self.con.execute(f"SELECT count(*) FROM {fk.table.raw} c WHERE {fk.notnull}").fetchone()[0]
                 if n:
-                    self.collector.add(make_finding("JN-REF-002", resource=t.spec.name, field=",".join(fields),
-                                                    target=target_name, count=n))
-                continue
-            tcols = [q(target.columns[f]) for f in tfields]
-            join = " AND ".join(f"p.{tc} = c.{cc}" for tc, cc in zip(tcols, cols))
-            base = f"FROM {t.raw} c WHERE {notnull} AND NOT EXISTS (SELECT 1 FROM {target.raw} p WHERE {join})"
-            n = self.con.execute(f"SELECT count(*) {base}").fetchone()[0]
-            if not n:
-                continue
-            value_sql = "concat_ws('|', " + ", ".join(f"c.{c}" for c in cols) + ")"
-            ex = self.con.execute(f"SELECT c.rowid, {value_sql} {base} ORDER BY c.rowid "
-                                  f"LIMIT {self.collector.max_examples}").fetchall()
-            pers = any((t.spec.field(f) and t.spec.field(f).personal) for f in fields)
-            findings = [make_finding("JN-REF-001", resource=t.spec.name, row=t.line_of(int(r)), field=",".join(fields),
-                                     value=mask_value(v, pers), target=target_name, target_field=",".join(tfields))
+                    out.append((fk.order, [make_finding("JN-REF-002", resource=fk.table.spec.name,
+                                                        field=",".join(fk.fields), target=target_name, count=n)], 1))
+            return out
+        tkey = "(" + ", ".join(q(target.columns[f]) for f in tfields) + ",)"
+        union = " UNION ALL ".join(f"SELECT {i} AS fk, {fk.key('c')} AS k FROM {fk.table.raw} c WHERE {fk.notnull}"
+                                   for i, fk in enumerate(group))
+        counts = self.con.execute(f"SELECT fk, count(*) FROM ({union}) x ANTI JOIN "
+                                  f"(SELECT {tkey} AS k FROM {target.raw}) p ON p.k = x.k GROUP BY fk").fetchall()
+        for i, n in counts:
+            fk = group[i]
+            join = " AND ".join(f"p.{q(target.columns[tf])} = c.{c}" for tf, c in zip(tfields, fk.cols))
+            ex = self.con.execute(
+                f"SELECT c.rowid, concat_ws('|', {', '.join(f'c.{c}' for c in fk.cols)}) FROM {fk.table.raw} c "
+                f"WHERE {fk.notnull} AND NOT EXISTS (SELECT 1 FROM {target.raw} p WHERE {join}) ORDER BY c.rowid "
+                f"LIMIT {self.collector.max_examples}").fetchall()
+            pers = any((fk.table.spec.field(f) and fk.table.spec.field(f).personal) for f in fk.fields)
+            findings = [make_finding("JN-REF-001", resource=fk.table.spec.name, row=fk.table.line_of(int(r)),
+                                     field=",".join(fk.fields), value=mask_value(v, pers), target=target_name,
+                                     target_field=",".join(tfields))
                         for r, v in ex]
-            self.collector.add_counted(findings[0], int(n), findings[1:])
+            out.append((fk.order, findings, int(n)))
+        return out
 
     # ------------------------------------------------------------------ typed views for business rules
-    def create_typed_views(self) -> None:
-        """One view per loaded table, named as the table, with typed columns and `_row` (the file
-        row). Business rules are plain SQL over these views; absent tables get empty views."""
-        for name, spec in self.profile.tables.items():
-            t = self.tables.get(name)
-            cols = []
-            for f in spec.fields:
-                src = q(t.columns[f.name]) if t and f.name in t.columns else "NULL"
-                cols.append(f"{_typed(src, f)} AS {q(f.name)}")
-            if t is None:
-                self.con.execute(f"CREATE OR REPLACE VIEW {q(name)} AS SELECT NULL::BIGINT AS _rowid, "
-                                 + ", ".join(cols) + " WHERE false")
-            else:
-                self.con.execute(f"CREATE OR REPLACE VIEW {q(name)} AS SELECT rowid AS _rowid, "
-                                 + ", ".join(cols) + f" FROM {t.raw}")
+    def create_typed_view(self, name: str) -> None:
+        """The view of one table, named as the table, with typed columns and `_rowid`. Business
+        rules are plain SQL over these views; a table that was not loaded gets an empty view.
+        Created by the worker that loaded the table, while other tables load."""
+        spec = self.profile.tables[name]
+        t = self.tables.get(name)
+        cols = []
+        for f in spec.fields:
+            src = q(t.columns[f.name]) if t and f.name in t.columns else "NULL"
+            cols.append(f"{_typed(src, f)} AS {q(f.name)}")
+        if t is None:
+            self.con.execute(f"CREATE OR REPLACE VIEW {q(name)} AS SELECT NULL::BIGINT AS _rowid, "
+                             + ", ".join(cols) + " WHERE false")
+        else:
+            self.con.execute(f"CREATE OR REPLACE VIEW {q(name)} AS SELECT rowid AS _rowid, "
+                             + ", ".join(cols) + f" FROM {t.raw}")
+
+    def create_missing_views(self) -> None:
+        for name in self.profile.tables:
+            if name not in self.tables:
+                self.create_typed_view(name)
 
 
 def _typed(src: str, f: FieldSpec) -> str:
@@ -461,6 +528,27 @@ def _typed(src: str, f: FieldSpec) -> str:
     if f.type == "boolean":
         return f"CASE {src} WHEN 'true' THEN true WHEN 'false' THEN false END"
     return src
+
+
+@dataclass
+class _ForeignKey:
+    table: LoadedTable
+    fields: tuple[str, ...]
+    target: str
+    target_fields: tuple[str, ...]
+    order: tuple[int, int]        # (table, key) in the standard's order
+
+    @property
+    def cols(self) -> list[str]:
+        return [q(self.table.columns[f]) for f in self.fields]
+
+    @property
+    def notnull(self) -> str:
+        return " AND ".join(f"c.{c} IS NOT NULL" for c in self.cols)
+
+    def key(self, alias: str) -> str:
+        """The key as a row value (compares like the columns, whatever their number)."""
+        return "(" + ", ".join(f"{alias}.{c}" for c in self.cols) + ",)"
 
 
 @dataclass

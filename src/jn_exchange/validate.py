@@ -146,15 +146,16 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
                     stat.rows = table.rows
                     engine.check_cells(table)
                     engine.check_keys(table)
+                    engine.create_typed_view(ref.name)
             if progress:
                 progress(ref.name, next(done), total)
             return f"{ref.rel_path}\t{scan.sha256}", stat
 
         # two workers: one table's Python scan overlaps another's DuckDB queries (2-core target)
         workers = max(1, min(4, os.cpu_count() or 2))
-        def refs_of(table) -> None:
+        def refs_of(group):
             engine.bind_thread()
-            engine.check_references(table)
+            return engine.check_reference_group(group)
 
         from jn_exchange import business
 
@@ -171,14 +172,14 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
                 progress("references", total, total)
             # once every table is loaded: foreign keys and the business rules, in the same workers
             # (their queries overlap each other's Python work)
-            ref_checks = [pool.submit(refs_of, engine.tables[r.name]) for r in refs if r.name in engine.tables]
-            engine.create_typed_views()
+            ref_checks = [pool.submit(refs_of, group) for group in engine.reference_groups()]
+            engine.create_missing_views()
             # a rule cannot judge a table whose declared file could not be read: it would see no rows
             unreadable = ({r.name for r in refs} | set(declared)) - set(engine.tables)
             prepared.result()
             business.run_business_rules(engine, collector, as_of, pool, skip_tables=unreadable)
-            for f in ref_checks:
-                f.result()
+            for _, findings, n in sorted((x for f in ref_checks for x in f.result()), key=lambda x: x[0]):
+                collector.add_counted(findings[0], n, findings[1:])
     finally:
         engine.close()
     if sha is None:  # a folder: hash of the manifest of its declared files

@@ -66,12 +66,9 @@ def install(con, last_year: int) -> None:
     data = holiday_data()
     off = [d for y in data.values() for d in y["rest"]]
     work = [d for y in data.values() for d in y["work"]]
-    con.execute("CREATE OR REPLACE TEMP TABLE jn_cal_off(day DATE)")
-    con.execute("CREATE OR REPLACE TEMP TABLE jn_cal_work(day DATE)")
-    if off:
-        con.executemany("INSERT INTO jn_cal_off VALUES (?)", [(d,) for d in off])
-    if work:
-        con.executemany("INSERT INTO jn_cal_work VALUES (?)", [(d,) for d in work])
+    # one statement per list (an INSERT per day took a tenth of a second)
+    con.execute("CREATE OR REPLACE TEMP TABLE jn_cal_off AS SELECT unnest(?::DATE[]) AS day", [off])
+    con.execute("CREATE OR REPLACE TEMP TABLE jn_cal_work AS SELECT unnest(?::DATE[]) AS day", [work])
     years = ", ".join(str(y) for y in data) or "NULL"
     con.execute(f"""
         CREATE OR REPLACE TABLE jn_calendar AS

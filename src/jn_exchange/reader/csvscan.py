@@ -43,6 +43,8 @@ class FileScan:
     load_path: Path | None = None      # the UTF-8 file the engine reads (a transcoded copy if needed)
     surplus_fields: int = 0            # fields beyond header + 1, summed over all records
     surplus_first_row: int | None = None   # record (header = 1) of the first; None if not a file line
+    uniform: bool = False              # every record has as many fields as the header (no blank line)
+    quoted_line_breaks: bool = False   # a quoted cell holds a line end (records span lines)
 
     @property
     def physical_lines(self) -> int:
@@ -83,27 +85,25 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
                     s.first_bad_offset = s.size + start + exc.start
                     s.first_bad_line = lines_before + chunk.count(b"\n", 0, start + exc.start) + 1
             # line ends, counted across the chunk boundary
-            joined = prev_last + chunk
             n_lf = chunk.count(b"\n")
             n_cr = chunk.count(b"\r")
             if n_cr or prev_last == b"\r":  # most exports have no CR at all: skip the CRLF scan
-                s.crlf += joined.count(b"\r\n")
+                s.crlf += chunk.count(b"\r\n") + (prev_last == b"\r" and chunk[:1] == b"\n")
             s.bare_cr += n_cr
-            # blank lines are rare: a memchr-speed test before the regex pass
-            has_blank = b"\n\n" in joined or (n_cr and b"\n\r\n" in joined)
-            for m in (_BLANK.finditer(joined) if has_blank else ()):
-                s.blank_count += 1
-                if len(s.blank_lines) < MAX_BLANK_LINES_KEPT:
-                    before = joined.count(b"\n", 0, m.start()) - (1 if prev_last == b"\n" else 0)
-                    s.blank_lines.append(lines_before + before + 2)
             s.lf += n_lf
             lines_before += n_lf
             s.size += len(chunk)
             prev_last = chunk[-1:]
         s.ends_with_newline = prev_last in (b"\n", b"")
     shape.close()
+    if not shape.uniform or not shape.header:
+        # a blank line is a record without commas, so a file whose every record has the header's
+        # (non-zero) number has none: only the others are searched, in a second pass
+        s.blank_count, s.blank_lines = _blank_lines(path)
     s.surplus_fields = shape.surplus
     s.surplus_first_row = shape.first_row if shape.rows_exact else None
+    s.uniform = shape.uniform
+    s.quoted_line_breaks = not shape.rows_exact
     if utf8_ok:
         try:
             dec.decode(b"", final=True)
@@ -147,6 +147,7 @@ class _SurplusFields:
         self.surplus = 0
         self.first_row: int | None = None
         self.rows_exact = True           # no line end inside quotes so far: record number = line
+        self.uniform = True              # every record so far has the header's number of commas
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         chunk = self.held + chunk
@@ -180,11 +181,16 @@ class _SurplusFields:
         last = t.rfind(b"\n")
         if last > first:
             body = t[first + 1:last]     # whole records, only commas and LFs
+            n = body.count(b"\n") + 1
             if b"," * (self.header + 2) in body:
                 for record in body.split(b"\n"):
                     self._end(len(record))
             else:
-                self.records += body.count(b"\n") + 1
+                self.records += n
+                # no record has more than header + 1 commas; none has header + 1 and the sum is
+                # header x records: then every record has exactly the header's number
+                if self.uniform and (b"," * (self.header + 1) in body or len(body) - n + 1 != self.header * n):
+                    self.uniform = False
         self.pending = len(t) - last - 1
 
     def _unquote(self, chunk: bytes, at_field_start: bool) -> bytes | None:
@@ -220,7 +226,10 @@ class _SurplusFields:
         self.records += 1
         if self.header is None:
             self.header = commas
-        elif commas > self.header + 1:
+            return
+        if commas != self.header:
+            self.uniform = False
+        if commas > self.header + 1:
             self.surplus += commas - self.header - 1
             if self.first_row is None:
                 self.first_row = self.records
@@ -229,6 +238,24 @@ class _SurplusFields:
         self.feed(b"", final=True)
         if self.pending:
             self._end(self.pending)
+
+
+def _blank_lines(path: Path) -> tuple[int, list[int]]:
+    """Number of blank lines and the first MAX_BLANK_LINES_KEPT of them (1-based)."""
+    count, kept, lines_before, prev_last = 0, [], 0, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            joined = prev_last + chunk
+            # blank lines are rare: a memchr-speed test before the regex pass
+            if b"\n\n" in joined or b"\n\r\n" in joined:
+                for m in _BLANK.finditer(joined):
+                    count += 1
+                    if len(kept) < MAX_BLANK_LINES_KEPT:
+                        before = joined.count(b"\n", 0, m.start()) - (1 if prev_last == b"\n" else 0)
+                        kept.append(lines_before + before + 2)
+            lines_before += chunk.count(b"\n")
+            prev_last = chunk[-1:]
+    return count, kept
 
 
 def _lf(t: bytes) -> bytes:
