@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from jn_exchange import STANDARD_VERSION, __version__
+from jn_exchange import STANDARD_VERSION, __version__, business
 from jn_exchange.config import Config
 from jn_exchange.descriptor import Fatal, check_declared_size_and_hash, read_descriptor
 from jn_exchange.engine import Engine
@@ -125,8 +125,15 @@ def _declared_names(desc: dict) -> frozenset[str]:
 def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, config: Config,
                   stats: list[ResourceStat], progress: Progress | None, sha: str | None, memory_limit: str,
                   as_of: dt.date, pseudonymized: bool = False, declared: frozenset[str] = frozenset()) -> str | None:
-    engine = Engine(work / "engine", profile, collector, config.limits, memory_limit=memory_limit)
+    # Tables are loaded and checked by `workers` threads at once, one table's Python scan
+    # overlapping another's DuckDB queries; DuckDB gets the cores left per worker (one on the
+    # 2-core target, measured faster than two threads per query: its parallel CSV reader costs
+    # more than it gains on files of tens of MB, and the workers already fill the cores)
+    workers = max(1, min(4, os.cpu_count() or 2))
+    engine = Engine(work / "engine", profile, collector, config.limits, memory_limit=memory_limit,
+                    threads=max(1, (os.cpu_count() or 2) // workers))
     engine.pseudonymized = pseudonymized
+    engine.view_columns = business.names_used()
     manifest: list[str] = [f"datapackage.json\t{_sha256(root / 'datapackage.json')}"]
     try:
         order = {name: i for i, name in enumerate(profile.tables)}
@@ -151,13 +158,9 @@ def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, c
                 progress(ref.name, next(done), total)
             return f"{ref.rel_path}\t{scan.sha256}", stat
 
-        # two workers: one table's Python scan overlaps another's DuckDB queries (2-core target)
-        workers = max(1, min(4, os.cpu_count() or 2))
         def refs_of(group):
             engine.bind_thread()
             return engine.check_reference_group(group)
-
-        from jn_exchange import business
 
         def install_calendar() -> None:
             engine.bind_thread()

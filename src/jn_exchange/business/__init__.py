@@ -10,6 +10,7 @@ shown in the docs and can be run by the city's own database."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
@@ -36,6 +37,16 @@ def _param(v):
 
 def business_rules() -> list[Rule]:
     return [r for r in all_rules() if r.level == "business" and r.sql]
+
+
+def names_used() -> frozenset[str]:
+    """Every identifier in the rules' SQL and message templates: a superset of the columns
+    they read from the typed views (a template may name a column a rule passes on with *)."""
+    words: set[str] = set()
+    for r in business_rules():
+        for text in (r.sql or "", *r.message.values()):
+            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    return frozenset(words)
 
 
 def wrap(rule: Rule, limit: int) -> str:
