@@ -50,9 +50,16 @@ BARE_DUCKDB = ("import duckdb, sys, pathlib\n"
                "print(n)\n")
 
 
-def measure(cmd: list[str]) -> dict:
-    out = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+def measure(cmd: list[str], repeat: int = 1) -> dict:
+    """Median wall time of `repeat` runs (each its own process; this machine's timings vary by
+    ±15% from one minute to the next), every run's time, and the highest peak RSS."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+    walls = sorted(r["wall"] for r in runs)
+    return {**runs[-1], "wall": walls[len(walls) // 2], "walls": [r["wall"] for r in runs],
+            "rss_mb": max(r["rss_mb"] for r in runs), "rc": max(r["rc"] for r in runs)}
 
 
 def ensure_package(data: Path, rows: int) -> tuple[Path, Path]:
@@ -113,6 +120,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--with-10m", action="store_true")
     ap.add_argument("--no-frictionless-above", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is reported")
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "jn-bench")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] + ([10_000_000] if args.with_10m else [])
@@ -132,14 +140,15 @@ def main() -> None:
         mb = sum(p.stat().st_size for p in pkg.glob("*.csv")) / 1e6
         report = args.data / f"report-{rows}.json"
         jn = measure([str(BIN / "jn-exchange"), "validate", str(pkg), "--format", "json", "--output", str(report),
-                      "--as-of", AS_OF])
+                      "--as-of", AS_OF], args.repeat)
         assert jn["rc"] == 0, jn
-        bare = measure([sys.executable, "-c", BARE_CSV, str(pkg)])
-        bare_db = measure([sys.executable, "-c", BARE_DUCKDB, str(pkg)])
+        bare = measure([sys.executable, "-c", BARE_CSV, str(pkg)], args.repeat)
+        bare_db = measure([sys.executable, "-c", BARE_DUCKDB, str(pkg)], args.repeat)
         fl = None
         if rows <= args.no_frictionless_above:
             fdesc = frictionless_descriptor(pkg)
-            fl = measure([str(BIN / "frictionless"), "validate", str(fdesc), "--json", "--limit-errors", "100000000"])
+            fl = measure([str(BIN / "frictionless"), "validate", str(fdesc), "--json", "--limit-errors", "100000000"],
+                         args.repeat)
             fdesc.unlink()
         rows_out.append((rows, real_rows, mb, jn, bare, bare_db, fl))
         print(f"  jn {jn['wall']:.2f}s {jn['rss_mb']:.0f}MB  bare-csv {bare['wall']:.2f}s  "
@@ -163,17 +172,18 @@ def main() -> None:
             except (json.JSONDecodeError, KeyError):
                 fr = None
         recall_out.append((rows, manifest["total"], s, fr))
-    write_markdown(rows_out, recall_out, cold)
+    write_markdown(rows_out, recall_out, cold, args.repeat)
 
 
-def write_markdown(rows_out, recall_out, cold: float) -> None:
+def write_markdown(rows_out, recall_out, cold: float, repeat: int) -> None:
     today = dt.date.today().isoformat()
     lines = [
         "# Benchmark",
         "",
         f"Measured {today} on this project's CI-class machine ({os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}), one run per figure, each in its own "
-        "process. Packages are `jn-exchange sample --rows N --seed 1` (every table of the standard; the row count "
+        f"{platform.python_implementation()} {platform.python_version()}); each time is the median of {repeat} "
+        "runs, each in its own process, taken one after the other so that jn-exchange and frictionless see the "
+        "machine in the same state. Packages are `jn-exchange sample --rows N --seed 1` (every table of the standard; the row count "
         "is the total over all tables). 测试数据由 `jn-exchange sample` 生成，覆盖全部数据表。",
         "",
         "Redo: `.venv/bin/python benchmarks/validator_speed.py` (add `--with-10m` for 10M rows), then "
@@ -190,6 +200,11 @@ def write_markdown(rows_out, recall_out, cold: float) -> None:
         lines.append(f"| {real:,} | {mb:.0f} | {jn['wall']:.2f} | {jn['rss_mb']:.0f} | {real / jn['wall']:,.0f} | "
                      f"{bare['wall']:.2f} | {bare_db['wall']:.2f} | {jn['wall'] / bare['wall']:.1f} | {fl_s} | "
                      f"{fl_m} | {ratio} |")
+    lines += ["", "Every run (s) 每次运行:", ""]
+    for rows, real, mb, jn, bare, bare_db, fl in rows_out:
+        runs = lambda m: ", ".join(f"{w:.2f}" for w in m["walls"])  # noqa: E731
+        lines.append(f"- {real:,} rows: jn-exchange {runs(jn)}; bare CSV {runs(bare)}"
+                     + (f"; frictionless {runs(fl)}" if fl else ""))
     lines += ["", f"Cold start of `jn-exchange validate --help`: {cold:.2f} s (median of 5).", "",
               "## Recall on labelled defects 缺陷检出率", "",
               "The same packages with 0.1% of records broken by `jn-exchange sample --defects 0.001` "

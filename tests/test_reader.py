@@ -158,3 +158,17 @@ def test_scan_uniform_rows(tmp_path, monkeypatch, chunk):
     assert multi.uniform and multi.quoted_line_breaks
     single = _scan(tmp_path, b"a\n1\n\n2\n")   # one column: a blank line has the header's zero commas
     assert single.blank_lines == [3]
+
+
+@pytest.mark.parametrize("at", [5, (1 << 18) - 1, (1 << 18) + 1, 3 * (1 << 18) + 7])
+def test_scan_first_bad_byte_offset_and_line(tmp_path, at):
+    """The offset and line of the first byte that is not UTF-8, wherever it falls among the
+    pieces the decoder is fed (a character may straddle two pieces)."""
+    line = "济南市,1\n".encode()            # 13 bytes; a 3-byte character opens each line
+    data = bytearray(b"a,b\n" + line * (at // len(line) + 10))
+    at = data.find("济".encode(), at)  # the start of a character at or after `at`
+    data[at] = 0xFF
+    s = _scan(tmp_path, bytes(data))
+    assert s.encoding != "utf-8"
+    assert s.first_bad_offset == at
+    assert s.first_bad_line == data.count(b"\n", 0, at) + 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
 _CHUNK = 8 << 20
+_DECODE_PIECE = 1 << 18
 _BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"\n(?=\r?\n)")
 MAX_BLANK_LINES_KEPT = 1000
@@ -77,16 +78,22 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
             if len(head) < 1 << 16:
                 head += chunk[: (1 << 16) - len(head)]
             if utf8_ok:
-                try:
-                    dec.decode(chunk[3:] if s.bom and s.size == 0 else chunk)
-                except UnicodeDecodeError as exc:
-                    utf8_ok = False
-                    start = 3 if s.bom and s.size == 0 else 0
-                    s.first_bad_offset = s.size + start + exc.start
-                    s.first_bad_line = lines_before + chunk.count(b"\n", 0, start + exc.start) + 1
+                start = 3 if s.bom and s.size == 0 else 0
+                view = memoryview(chunk)
+                # decoded in pieces that stay in the CPU cache (the text itself is not kept)
+                for at in range(start, len(chunk), _DECODE_PIECE):
+                    try:
+                        dec.decode(view[at:at + _DECODE_PIECE])
+                    except UnicodeDecodeError as exc:
+                        utf8_ok = False
+                        # the decoder may hold up to 3 bytes of a character begun in the piece before
+                        bad = max(start, at + exc.start - len(exc.object) + len(view[at:at + _DECODE_PIECE]))
+                        s.first_bad_offset = s.size + bad
+                        s.first_bad_line = lines_before + chunk.count(b"\n", 0, bad) + 1
+                        break
             # line ends, counted across the chunk boundary
             n_lf = chunk.count(b"\n")
-            n_cr = chunk.count(b"\r")
+            n_cr = chunk.count(b"\r") if b"\r" in chunk else 0   # memchr first: most exports have none
             if n_cr or prev_last == b"\r":  # most exports have no CR at all: skip the CRLF scan
                 s.crlf += chunk.count(b"\r\n") + (prev_last == b"\r" and chunk[:1] == b"\n")
             s.bare_cr += n_cr
@@ -150,6 +157,16 @@ class _SurplusFields:
         self.uniform = True              # every record so far has the header's number of commas
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
+        cut = -1 if final or self.in_quote else chunk.rfind(b"\n") + 1
+        if cut > 0:
+            shape = chunk.translate(None, _NOT_SHAPE)
+            if b'"' not in shape and b'"' not in self.held:
+                # no quote at all (the usual export): the chunk is not copied, only its few
+                # commas and line ends are
+                t = self.held.translate(None, _NOT_SHAPE) + shape[:shape.rfind(b"\n") + 1]
+                self.held, self.prev = chunk[cut:], b"\n"
+                self._count(_lf(t))
+                return
         chunk = self.held + chunk
         if final:
             self.held = b""
@@ -173,6 +190,10 @@ class _SurplusFields:
                     return
             else:
                 t = plain
+        self._count(t)
+
+    def _count(self, t: bytes) -> None:
+        """Records and their commas, from the chunk's commas and line ends (LF only)."""
         first = t.find(b"\n")
         if first < 0:
             self.pending += len(t)
