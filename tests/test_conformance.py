@@ -78,3 +78,17 @@ def test_every_business_rule_has_data_to_pass_on_in_the_example():
                 if sum(1 for _ in csv.reader(fh)) < 2:
                     empty.append((rule.code, table))
     assert not empty, f"tables without rows in the example: {empty}"
+
+
+def test_every_business_rule_reads_exactly_the_tables_its_sql_names():
+    """`reads` decides which rules are skipped when a declared file cannot be read, so it must
+    name every table the SQL uses (as a word), and no other."""
+    import re
+
+    from jn_exchange.business import business_rules
+    from jn_exchange.profile import load_profile
+
+    tables = set(load_profile().tables)
+    for rule in business_rules():
+        named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule.sql)) & tables
+        assert named == set(rule.reads), (rule.code, named ^ set(rule.reads))
