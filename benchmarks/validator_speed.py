@@ -189,6 +189,13 @@ def write_markdown(rows_out, recall_out, cold: float, repeat: int) -> None:
         "Redo: `.venv/bin/python benchmarks/validator_speed.py` (add `--with-10m` for 10M rows), then "
         "`jn-exchange docs`.",
         "",
+    ]
+    for rows, real, mb, jn, bare, bare_db, fl in rows_out:   # the headline, before the wide table
+        vs_fl = f"frictionless {fl['wall']:.1f} s ({fl['wall'] / jn['wall']:.0f}× slower 慢), " if fl else ""
+        lines.append(f"- **{real:,} rows 行: jn-exchange {jn['wall']:.2f} s, {vs_fl}{jn['wall'] / bare['wall']:.1f}× "
+                     f"a bare CSV parse 裸解析, peak 峰值 {jn['rss_mb']:.0f} MB**")
+    lines += [
+        "",
         "| rows 行数 | CSV MB | jn-exchange validate s | peak MB 峰值内存 | rows/s | bare CSV parse s (Python csv) | "
         "bare DuckDB read s | × bare csv | frictionless validate s | frictionless peak MB | frictionless ÷ jn |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
