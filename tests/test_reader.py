@@ -172,3 +172,10 @@ def test_scan_first_bad_byte_offset_and_line(tmp_path, at):
     assert s.encoding != "utf-8"
     assert s.first_bad_offset == at
     assert s.first_bad_line == data.count(b"\n", 0, at) + 1
+
+
+def test_scan_unclosed_quote(tmp_path):
+    """A file ending inside a quoted cell is read unpadded, so that DuckDB reports the quote."""
+    assert _scan(tmp_path, b'a,b\n1,"x\n2,3\n').unclosed_quote
+    assert not _scan(tmp_path, b'a,b\n1,"x\ny"\n2,3\n').unclosed_quote
+    assert not _scan(tmp_path, b"a,b\n1,2\n").unclosed_quote

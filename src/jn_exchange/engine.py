@@ -175,15 +175,14 @@ class Engine:
                    f"store_rejects=true, rejects_table={lit(rej)}, rejects_scan={lit(rej_scan)}, "
                    f"max_line_size={max_line}, encoding='utf-8'")
         uniform = scan.uniform and not scan.blank_count and len(col_names) == len(scan.header or [])
-        # Padded reading (below) judges row shape itself, but DuckDB's parallel reader cannot pad
-        # when quoted cells hold line ends, and its serial reader then lets an unclosed quote
-        # swallow the rest of the file without a word. Such files are read unpadded.
-        padded = not uniform and not scan.quoted_line_breaks
+        # Padded reading (below) judges row shape itself. A file ending inside a quoted cell is
+        # read unpadded: DuckDB's padded reader would take the rest of the file as that cell
+        # without a word, where the unpadded one reports the unclosed quote.
+        padded = not uniform and not scan.unclosed_quote
         if not padded:
             # Usually the byte scan found every record as wide as the header: empty cells are read
             # as NULL directly, and DuckDB's strict mode rejects any other row with its line
-            # (reported below). Unpadded, it drops one trailing empty field of a too-long row
-            # silently: only in a file that is not uniform and has quoted line breaks.
+            # (reported below).
             cols = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in col_names) + "}"
             sql = (f"CREATE TABLE {raw} AS SELECT * FROM read_csv({lit(str(scan.load_path))}, columns={cols}, "
                    f"null_padding=false, nullstr='', {options})")
@@ -198,8 +197,10 @@ class Engine:
             shape = (f"CASE WHEN {q(over)} IS NOT NULL THEN -1 WHEN {q(col_names[-1])} IS NULL "
                      f"THEN len(list_filter({present}, lambda x: x IS NOT NULL)) ELSE 0 END::SMALLINT AS _shape")
             select = ", ".join(f"nullif({q(n)}, '') AS {q(n)}" for n in col_names) + ", " + shape
+            # DuckDB's parallel reader cannot pad rows when quoted cells hold line ends
+            serial = ", parallel=false" if scan.quoted_line_breaks else ""
             sql = (f"CREATE TABLE {raw} AS SELECT {select} FROM read_csv({lit(str(scan.load_path))}, columns={cols}, "
-                   f"null_padding=true, nullstr={lit(_NULL_MARK)}, {options})")
+                   f"null_padding=true, nullstr={lit(_NULL_MARK)}, {options}{serial})")
         try:
             self.con.execute(sql)
         except duckdb.Error as exc:
@@ -228,7 +229,7 @@ class Engine:
         if not bad:
             self.con.execute(f"ALTER TABLE {raw} DROP COLUMN _shape")
             return []
-        probe = LoadedTable(spec, raw, {}, 0, scan, {}, skipped, True)
+        probe = LoadedTable(spec, raw, {}, 0, scan, {}, skipped, not scan.quoted_line_breaks)
         lines: list[int] = []
         by_code: dict[str, list[Finding]] = {}
         counts: dict[str, int] = {}

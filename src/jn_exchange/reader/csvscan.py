@@ -46,6 +46,7 @@ class FileScan:
     surplus_first_row: int | None = None   # record (header = 1) of the first; None if not a file line
     uniform: bool = False              # every record has as many fields as the header (no blank line)
     quoted_line_breaks: bool = False   # a quoted cell holds a line end (records span lines)
+    unclosed_quote: bool = False       # the file ends inside a quoted cell
 
     @property
     def physical_lines(self) -> int:
@@ -111,6 +112,7 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
     s.surplus_first_row = shape.first_row if shape.rows_exact else None
     s.uniform = shape.uniform
     s.quoted_line_breaks = not shape.rows_exact
+    s.unclosed_quote = shape.in_quote
     if utf8_ok:
         try:
             dec.decode(b"", final=True)
