@@ -56,7 +56,10 @@ class LoadedTable:
             if self._line_cache is None:
                 self._line_cache = {}
             if rowid not in self._line_cache:
-                self._line_cache.update(_record_lines(self.scan, wanted=rowid, skipped=set(self.skipped_lines)))
+                # examples come in rising rowid: read ahead (doubling) so the file is not read
+                # once per example
+                ahead = max(rowid, 2 * max(self._line_cache, default=0))
+                self._line_cache.update(_record_lines(self.scan, wanted=ahead, skipped=set(self.skipped_lines)))
             return self._line_cache.get(rowid, rowid + 1 + self.scan.header_line_count)
         # the k-th record sits after the header and after every skipped line before it
         line = rowid + 1 + self.scan.header_line_count
@@ -474,16 +477,16 @@ class Engine:
         out: list[tuple[tuple[int, int], list[Finding], int]] = []
         target_name, tfields = group[0].target, group[0].target_fields
         target = self.tables.get(target_name)
+        union = " UNION ALL ".join(f"SELECT {i} AS fk, {fk.key} AS k FROM {fk.table.raw} c WHERE {fk.notnull}"
+                                   for i, fk in enumerate(group))
         if target is None or not all(f in target.columns for f in tfields):
-            for fk in group:   # nothing to point to: one finding with the count
-                n = self.con.execute(f"SELECT count(*) FROM {fk.table.raw} c WHERE {fk.notnull}").fetchone()[0]
-                if n:
-                    out.append((fk.order, [make_finding("JN-REF-002", resource=fk.table.spec.name,
-                                                        field=",".join(fk.fields), target=target_name, count=n)], 1))
+            # nothing to point to: one finding per key with the count of its values
+            for i, n in self.con.execute(f"SELECT fk, count(*) FROM ({union}) GROUP BY fk ORDER BY fk").fetchall():
+                fk = group[i]
+                out.append((fk.order, [make_finding("JN-REF-002", resource=fk.table.spec.name,
+                                                    field=",".join(fk.fields), target=target_name, count=n)], 1))
             return out
         tkey = "(" + ", ".join(q(target.columns[f]) for f in tfields) + ",)"
-        union = " UNION ALL ".join(f"SELECT {i} AS fk, {fk.key('c')} AS k FROM {fk.table.raw} c WHERE {fk.notnull}"
-                                   for i, fk in enumerate(group))
         counts = self.con.execute(f"SELECT fk, count(*) FROM ({union}) x ANTI JOIN "
                                   f"(SELECT {tkey} AS k FROM {target.raw}) p ON p.k = x.k GROUP BY fk").fetchall()
         for i, n in counts:
@@ -560,9 +563,10 @@ class _ForeignKey:
     def notnull(self) -> str:
         return " AND ".join(f"c.{c} IS NOT NULL" for c in self.cols)
 
-    def key(self, alias: str) -> str:
+    @property
+    def key(self) -> str:
         """The key as a row value (compares like the columns, whatever their number)."""
-        return "(" + ", ".join(f"{alias}.{c}" for c in self.cols) + ",)"
+        return "(" + ", ".join(f"c.{c}" for c in self.cols) + ",)"
 
 
 @dataclass

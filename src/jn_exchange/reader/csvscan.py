@@ -161,33 +161,36 @@ class _SurplusFields:
     def feed(self, chunk: bytes, final: bool = False) -> None:
         cut = -1 if final or self.in_quote else chunk.rfind(b"\n") + 1
         if cut > 0:
+            # the usual case, whole lines up to the chunk's last line end: only their commas,
+            # quotes and line ends are copied; the raw bytes are joined only for a quote
             shape = chunk.translate(None, _NOT_SHAPE)
-            if b'"' not in shape and b'"' not in self.held:
-                # no quote at all (the usual export): the chunk is not copied, only its few
-                # commas and line ends are
-                t = self.held.translate(None, _NOT_SHAPE) + shape[:shape.rfind(b"\n") + 1]
-                self.held, self.prev = chunk[cut:], b"\n"
-                self._count(_lf(t))
+            t = self.held.translate(None, _NOT_SHAPE) + shape[:shape.rfind(b"\n") + 1]
+            before, self.held = self.held, chunk[cut:]
+            lines = lambda: before + chunk[:cut]  # noqa: E731
+            last = b"\n"
+        else:
+            joined = self.held + chunk
+            if final:
+                self.held = b""
+            else:                        # whole lines, so that a quoted field is rarely cut
+                cut = joined.rfind(b"\n") + 1
+                if not cut and len(joined) < 1 << 20:
+                    self.held = joined
+                    return
+                cut = cut or len(joined.rstrip(b'"\r')) or len(joined)
+                joined, self.held = joined[:cut], joined[cut:]
+            if not joined:
                 return
-        chunk = self.held + chunk
-        if final:
-            self.held = b""
-        else:                            # whole lines, so that a quoted field is rarely cut
-            cut = chunk.rfind(b"\n") + 1
-            if not cut and len(chunk) < 1 << 20:
-                self.held = chunk
-                return
-            cut = cut or len(chunk.rstrip(b'"\r')) or len(chunk)
-            chunk, self.held = chunk[:cut], chunk[cut:]
-        if not chunk:
-            return
+            t = joined.translate(None, _NOT_SHAPE)
+            lines = lambda: joined  # noqa: E731
+            last = joined[-1:]
         at_field_start = self.prev in (b",", b"\n", b"\r")
-        self.prev = chunk[-1:]
-        t = _lf(chunk.translate(None, _NOT_SHAPE))
+        self.prev = last
+        t = _lf(t)
         if self.in_quote or b'"' in t:
             plain = t.replace(b'""', b"")
             if self.in_quote or b'"' in plain:
-                t = self._unquote(chunk, at_field_start)
+                t = self._unquote(lines(), at_field_start)
                 if t is None:
                     return
             else:
