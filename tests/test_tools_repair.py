@@ -450,7 +450,7 @@ def test_bad_input_exits_2_without_traceback(pkg, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(pkg, broken)
     (broken / "datapackage.json").write_text("{ not json", encoding="utf-8")
-    _one_line_exit_2(run("pseudonymize", broken, tmp_path / "o5", "--key-file", key), "not valid JSON")
+    _one_line_exit_2(run("pseudonymize", broken, tmp_path / "o5", "--key-file", key), "not a valid JSON")
     # export: a table missing, a GBK table, an existing output file
     partial = tmp_path / "partial"
     shutil.copytree(pkg, partial)

@@ -1,5 +1,6 @@
-"""Package-level checks of datapackage.json: version, resources, paths, sizes and hashes.
-Returns the resources that can be read; never reads outside the package folder."""
+"""The one parser of datapackage.json, and the package-level checks: version, resources, paths,
+sizes and hashes. Returns every declared resource whose file can be read; never reads outside
+the package folder. `jn_exchange.package` calls it for the validator and the tools alike."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.findings import Collector
 from jn_exchange.profile import Profile, TableSpec
-from jn_exchange.rules import make_finding
+from jn_exchange.rules import make_finding, zh_en
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _HASHES = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
@@ -22,10 +23,12 @@ _HASHES = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 
 @dataclass
 class ResourceRef:
+    """A declared resource whose file exists inside the package folder."""
+    index: int                   # position in descriptor["resources"]
     name: str
     rel_path: str
-    path: Path
-    spec: TableSpec
+    path: Path                   # resolved, inside the package folder
+    spec: TableSpec | None       # None: not a CSV table of the standard (JN-PKG-006/012 reported)
     declared_bytes: int | None = None
     declared_hash: tuple[str, str] | None = None   # (algorithm, hex)
 
@@ -34,7 +37,10 @@ class Fatal(Exception):
     """The package cannot be read further; the finding was already collected."""
 
 
-def read_descriptor(root: Path, profile: Profile, collector: Collector) -> tuple[dict[str, Any], list[ResourceRef]]:
+def read_descriptor(root: Path, profile: Profile, collector: Collector, *,
+                    accept_gb18030: bool = False) -> tuple[dict[str, Any], list[ResourceRef]]:
+    """The descriptor and its readable resources. `accept_gb18030`: a descriptor in GB18030 is
+    read without a finding (the repair tool `fix` exists to turn such packages into UTF-8)."""
     path = root / "datapackage.json"
     if not path.is_file():
         csvs = sorted(p.name for p in root.glob("*.csv"))[:5]
@@ -43,25 +49,42 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector) -> tuple
         raise Fatal()
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-        desc = json.loads(text)
+        desc = json.loads(_decode(raw, accept_gb18030))
     except UnicodeDecodeError:
-        collector.add(make_finding("JN-PKG-002", detail="not UTF-8 (GBK/GB18030?) / 不是 UTF-8 编码"))
+        collector.add(make_finding("JN-PKG-002", detail=zh_en("不是 UTF-8 编码（GBK/GB18030？）", "not UTF-8 (GBK/GB18030?)")))
         raise Fatal()
     except json.JSONDecodeError as exc:
-        collector.add(make_finding("JN-PKG-002", detail=f"line {exc.lineno} column {exc.colno}: {exc.msg}"))
+        collector.add(make_finding("JN-PKG-002", detail=json_problem(exc)))
         raise Fatal()
     except RecursionError:
-        collector.add(make_finding("JN-PKG-002", detail="nested too deeply / 嵌套层数过多"))
+        collector.add(make_finding("JN-PKG-002", detail=zh_en("嵌套层数过多", "nested too deeply")))
         raise Fatal()
     except OSError as exc:
         collector.add(make_finding("JN-PKG-002", detail=str(exc)))
         raise Fatal()
     if not isinstance(desc, dict):
-        collector.add(make_finding("JN-PKG-002", detail=f"top level is {type(desc).__name__}, not an object"))
+        collector.add(make_finding("JN-PKG-002", detail=not_an_object(desc)))
         raise Fatal()
     check_version(desc.get("standard_version"), collector)
     return desc, _resources(root, desc, profile, collector)
+
+
+def json_problem(exc: json.JSONDecodeError) -> dict[str, str]:
+    return zh_en(f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", f"line {exc.lineno} column {exc.colno}: {exc.msg}")
+
+
+def not_an_object(value: Any) -> dict[str, str]:
+    kind = type(value).__name__
+    return zh_en(f"顶层是 {kind}，不是对象", f"top level is {kind}, not an object")
+
+
+def _decode(raw: bytes, accept_gb18030: bool) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if not accept_gb18030:
+            raise
+        return raw.decode("gb18030")
 
 
 def check_version(declared: Any, collector: Collector) -> None:
@@ -81,14 +104,14 @@ def check_version(declared: Any, collector: Collector) -> None:
 def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Collector) -> list[ResourceRef]:
     resources = desc.get("resources")
     if not isinstance(resources, list) or not resources:
-        collector.add(make_finding("JN-PKG-012", detail="resources must be a non-empty array / resources 必须是非空数组"))
+        collector.add(make_finding("JN-PKG-012", detail=zh_en("resources 必须是非空数组", "resources must be a non-empty array")))
         raise Fatal()
     out: list[ResourceRef] = []
     seen: dict[str, int] = {}
     declared_paths: set[Path] = set()
     for i, res in enumerate(resources):
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
-            collector.add(make_finding("JN-PKG-012", detail=f"resources[{i}] has no name / 缺少 name"))
+            collector.add(make_finding("JN-PKG-012", detail=zh_en(f"resources[{i}] 缺少 name", f"resources[{i}] has no name")))
             continue
         name = res["name"]
         seen[name] = seen.get(name, 0) + 1
@@ -99,17 +122,20 @@ def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Co
             continue
         rel = res.get("path")
         if not isinstance(rel, str) or not rel:
-            detail = "path is a list (multi-file resources are not supported)" if isinstance(rel, list) else "no path"
-            collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: {detail}"))
+            detail = zh_en(f"{name}：path 是列表（不支持多文件资源）", f"{name}: path is a list (multi-file resources are not supported)") \
+                if isinstance(rel, list) else zh_en(f"{name}：缺少 path", f"{name}: no path")
+            collector.add(make_finding("JN-PKG-012", resource=name, detail=detail))
             continue
         spec = profile.tables.get(name)
         if spec is None:
             collector.add(make_finding("JN-PKG-006", resource=name, hint=_name_hint(name, profile)))
-            inside = _inside(root, rel)
+            inside = resolve_inside(root, rel)
             if inside is not None:  # declared, if unknown: not also an undeclared file
                 declared_paths.add(inside)
+                if inside.is_file():   # the tools carry it through unchanged
+                    out.append(ResourceRef(i, name, rel, inside, None))
             continue
-        target = _inside(root, rel)
+        target = resolve_inside(root, rel)
         if target is None:
             collector.add(make_finding("JN-PKG-010", resource=name, path=rel))
             continue
@@ -118,10 +144,11 @@ def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Co
             continue
         fmt = str(res.get("format") or Path(rel).suffix.lstrip(".")).lower()
         if fmt != "csv":
-            collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: format {fmt!r} is not csv"))
+            collector.add(make_finding("JN-PKG-012", resource=name, detail=zh_en(f"{name}：format {fmt!r} 不是 csv", f"{name}: format {fmt!r} is not csv")))
+            out.append(ResourceRef(i, name, rel, target, None))
             continue
         declared_paths.add(target)
-        ref = ResourceRef(name, rel, target, spec)
+        ref = ResourceRef(i, name, rel, target, spec)
         if isinstance(res.get("bytes"), int):
             ref.declared_bytes = res["bytes"]
         h = res.get("hash")
@@ -131,11 +158,11 @@ def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Co
             if algo in _HASHES:
                 ref.declared_hash = (algo, hexd.lower())
             else:
-                collector.add(make_finding("JN-PKG-012", resource=name, detail=f"{name}: unknown hash algorithm {algo}"))
+                collector.add(make_finding("JN-PKG-012", resource=name, detail=zh_en(f"{name}：未知的哈希算法 {algo}", f"{name}: unknown hash algorithm {algo}")))
         out.append(ref)
     declared = {p.resolve() for p in declared_paths}
     for extra in sorted(root.rglob("*.csv")):
-        if extra.resolve() not in declared and "_unzipped_" not in str(extra):
+        if extra.resolve() not in declared:
             collector.add(make_finding("JN-PKG-013", path=str(extra.relative_to(root))))
     return out
 
@@ -160,7 +187,8 @@ def _hash_file(path: Path, algo: str) -> str:
     return h.hexdigest()
 
 
-def _inside(root: Path, rel: str) -> Path | None:
+def resolve_inside(root: Path, rel: str) -> Path | None:
+    """`rel` resolved against `root`, or None when it is a URL, absolute, or leads outside."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", rel) or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
         return None
     p = (root / rel).resolve()

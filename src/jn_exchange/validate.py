@@ -1,7 +1,8 @@
 """`jn-exchange validate`: the flow from what the user passed to a ValidationResult.
 
     input (folder | datapackage.json | zip | JSON document)
-      -> reader (safe unpack, JSON form to CSV, byte scan of each file)
+      -> package (safe unpack, JSON form to CSV, descriptor: the one opener)
+      -> reader (byte scan of each file)
       -> package, file and header rules
       -> engine (DuckDB: cell, key and reference checks; typed views)
       -> business rules of the regulations
@@ -24,20 +25,15 @@ from typing import Callable
 
 from jn_exchange import STANDARD_VERSION, __version__, business
 from jn_exchange.config import Config
-from jn_exchange.descriptor import Fatal, check_declared_size_and_hash, read_descriptor
+from jn_exchange.descriptor import Fatal, check_declared_size_and_hash
 from jn_exchange.engine import Engine
 from jn_exchange.filechecks import check_file, check_header
 from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
+from jn_exchange.package import InputError, identify, open_package
 from jn_exchange.profile import load_profile
 from jn_exchange.reader.csvscan import scan_file
-from jn_exchange.reader.jsonform import JsonFormError, json_to_csv_package
-from jn_exchange.reader.zipsafe import ZipRefused, extract_zip
 
 Progress = Callable[[str, int, int], None]
-
-
-class InputError(Exception):
-    """The input cannot be validated at all (exit code 2)."""
 
 
 def _sha256(path: Path) -> str:
@@ -48,30 +44,11 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _kind(path: Path) -> str:
-    if path.is_dir():
-        return "folder"
-    if not path.is_file():
-        raise InputError(f"no such file or folder: {path}")
-    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        return "zip"
-    if path.suffix.lower() == ".json":
-        if path.name == "datapackage.json":
-            return "descriptor"
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc}") from exc
-        return "descriptor" if '"resources"' in head else "json"
-    raise InputError(f"{path} is not a folder, datapackage.json, .zip or JSON package document")
-
-
 def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: Severity = Severity.ERROR,
              progress: Progress | None = None, memory_limit: str = "1GB") -> ValidationResult:
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
-    kind = _kind(path)
+    source = identify(path)
     try:
         profile = load_profile()
     except (OSError, ValueError, KeyError) as exc:
@@ -83,43 +60,24 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
     try:
         with tempfile.TemporaryDirectory(prefix="jn-exchange-") as tmp:
             work = Path(tmp)
+            sha = source.sha256
             try:
-                if kind == "zip":
-                    sha = _sha256(path)
-                    root = extract_zip(path, work / "package", config.limits)
-                elif kind == "json":
-                    sha = _sha256(path)
-                    root = json_to_csv_package(path, work / "jsonform", profile, collector)
-                elif kind == "descriptor":
-                    root = path.parent
-                else:
-                    root = path
-                desc, refs = read_descriptor(root, profile, collector)
-                declared_version = desc.get("standard_version") if isinstance(desc.get("standard_version"), str) else None
-                sha = _check_tables(root, refs, work, profile, collector, config, stats, progress, sha,
-                                   memory_limit, as_of,
-                                   pseudonymized=desc.get("jn:pseudonymized") is True,
-                                   declared=_declared_names(desc))
-            except ZipRefused as refused:
-                collector.add(refused.finding)
-            except (Fatal, JsonFormError):
+                pkg = open_package(source, profile, collector, config.limits, work)
+                declared_version = pkg.standard_version
+                sha = _check_tables(pkg.root, pkg.tables, work, profile, collector, config, stats, progress, sha,
+                                   memory_limit, as_of, pseudonymized=pkg.pseudonymized,
+                                   declared=pkg.declared_names)
+            except Fatal:
                 pass
     except PermissionError as exc:
         raise InputError(f"permission denied: {exc}") from exc
     return ValidationResult(
         standard_version=declared_version, validator_version=__version__,
         supported_standard_version=STANDARD_VERSION, as_of=as_of.isoformat(), source=str(path),
-        source_kind=kind, package_sha256=sha,
+        source_kind=source.kind, package_sha256=sha,
         tallies=sorted(collector.tallies.values(), key=lambda t: (-t.severity.rank, t.code, t.resource or "")),
         resources=stats, config=config.as_record(), max_examples=config.limits.max_examples,
         fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3))
-
-
-def _declared_names(desc: dict) -> frozenset[str]:
-    resources = desc.get("resources")
-    if not isinstance(resources, list):
-        return frozenset()
-    return frozenset(r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str))
 
 
 def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, config: Config,

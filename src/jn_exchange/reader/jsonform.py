@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from jn_exchange.descriptor import json_problem, not_an_object
 from jn_exchange.findings import Collector
 from jn_exchange.profile import Profile
-from jn_exchange.rules import make_finding
+from jn_exchange.rules import make_finding, zh_en
 
 
 class JsonFormError(Exception):
@@ -35,16 +36,16 @@ def json_to_csv_package(doc_path: Path, out: Path, profile: Profile, collector: 
     try:
         doc = json.loads(doc_path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
-        collector.add(make_finding("JN-JSON-001", detail="not UTF-8 / 不是 UTF-8 编码"))
+        collector.add(make_finding("JN-JSON-001", detail=zh_en("不是 UTF-8 编码", "not UTF-8")))
         raise JsonFormError()
     except json.JSONDecodeError as exc:
-        collector.add(make_finding("JN-JSON-001", detail=f"line {exc.lineno} column {exc.colno}: {exc.msg}"))
+        collector.add(make_finding("JN-JSON-001", detail=json_problem(exc)))
         raise JsonFormError()
     except RecursionError:
-        collector.add(make_finding("JN-JSON-001", detail="nested too deeply / 嵌套层数过多"))
+        collector.add(make_finding("JN-JSON-001", detail=zh_en("嵌套层数过多", "nested too deeply")))
         raise JsonFormError()
     if not isinstance(doc, dict):
-        collector.add(make_finding("JN-JSON-001", detail=f"top level is {type(doc).__name__}, not an object"))
+        collector.add(make_finding("JN-JSON-001", detail=not_an_object(doc)))
         raise JsonFormError()
     out.mkdir(parents=True, exist_ok=True)
     resources = []
@@ -52,14 +53,14 @@ def json_to_csv_package(doc_path: Path, out: Path, profile: Profile, collector: 
         if key in ("standard_version", "$schema"):
             continue
         if not isinstance(rows, list):
-            collector.add(make_finding("JN-JSON-001", resource=key, detail=f"/{key} is not an array / 不是数组"))
+            collector.add(make_finding("JN-JSON-001", resource=key, detail=zh_en(f"/{key} 不是数组", f"/{key} is not an array")))
             continue
         spec = profile.tables.get(key)
         columns = list(spec.field_names) if spec else []
         for i, row in enumerate(rows):
             if not isinstance(row, dict):
                 collector.add(make_finding("JN-JSON-001", resource=key, row=i + 2,
-                                           detail=f"/{key}/{i} is not an object / 不是对象"))
+                                           detail=zh_en(f"/{key}/{i} 不是对象", f"/{key}/{i} is not an object")))
                 continue
             for k in row:
                 if k not in columns:
@@ -77,7 +78,7 @@ def json_to_csv_package(doc_path: Path, out: Path, profile: Profile, collector: 
                     text, ok = _cell(row.get(c))
                     if not ok:
                         collector.add(make_finding("JN-JSON-001", resource=key, row=i + 2, field=c,
-                                                   detail=f"/{key}/{i}/{c} is an object or array / 是对象或数组"))
+                                                   detail=zh_en(f"/{key}/{i}/{c} 是对象或数组", f"/{key}/{i}/{c} is an object or array")))
                     cells.append(text)
                 w.writerow(cells)
         resources.append({"name": key, "path": path.name, "format": "csv"})

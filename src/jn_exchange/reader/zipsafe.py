@@ -92,19 +92,21 @@ def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, bu
                 raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename)) from exc
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise ZipRefused(make_finding("JN-ZIP-001", detail=f"{info.filename}: {exc}")) from exc
-    return _locate_package(target, limits, depth, budget)
+    return _locate_package(target, target, limits, depth, budget)
 
 
-def _locate_package(folder: Path, limits: Limits, depth: int, budget: list[int]) -> Path:
+def _locate_package(folder: Path, target: Path, limits: Limits, depth: int, budget: list[int]) -> Path:
     if (folder / "datapackage.json").is_file():
         return folder
     entries = [p for p in folder.iterdir() if not p.name.startswith(("__MACOSX", "."))]
     if len(entries) == 1 and entries[0].is_dir():
-        return _locate_package(entries[0], limits, depth, budget)
+        return _locate_package(entries[0], target, limits, depth, budget)
     if len(entries) == 1 and entries[0].suffix.lower() == ".zip":
         if depth + 1 > limits.max_zip_depth:
             raise ZipRefused(make_finding("JN-ZIP-005", depth=depth + 1, limit=limits.max_zip_depth,
                                           path=entries[0].name))
-        inner = folder / f"_unzipped_{depth + 1}"
+        # beside, not inside, this zip's folder: nothing of the guard's making may sit in the
+        # package folder, where it would be taken for the vendor's files
+        inner = target.with_name(f"{target.name}-inner{depth + 1}")
         return extract_zip(entries[0], inner, limits, depth + 1, budget)
     return folder  # no descriptor: the caller reports JN-PKG-001

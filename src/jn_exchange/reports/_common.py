@@ -12,16 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from jn_exchange.findings import Finding, RuleTally, Severity, ValidationResult
+from jn_exchange.masking import mask_numbers
 from jn_exchange.rules import DOCS_BASE_URL, registry
-
-try:  # the project's masking form (first 6 + last 2 of an 18-character number)
-    from jn_exchange.identifiers import mask_identifier
-except ImportError:  # pragma: no cover - identifiers.py is part of the package
-    def mask_identifier(value: str) -> str:
-        n = len(value)
-        if n == 18:
-            return value[:6] + "*" * 10 + value[16:]
-        return value[:1] + "*" * max(n - 2, 1) + value[-1:] if n > 2 else "*" * n
 
 LANGS = ("zh", "en")
 PACKAGE = "package"          # the name package-level findings (resource None) are grouped under
@@ -29,8 +21,7 @@ INFORMATION_URI = DOCS_BASE_URL + "/"
 
 # ---------------------------------------------------------------------------------- masking
 # Defence in depth: the engine masks values before they become findings; a writer still masks
-# anything that looks like an 18-character identity number (17 digits + check character).
-_ID_RUN = re.compile(r"(?<!\d)(\d{17}[\dXx])(?![\dA-Za-z])")
+# anything that looks like an identity or mobile number (`masking`, the one definition).
 # Characters XML 1.0 forbids (and that make HTML invalid): replaced, never passed through.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -39,7 +30,7 @@ def scrub(text: str | None) -> str | None:
     """Mask identity-number-like runs and replace characters no report format can carry."""
     if text is None:
         return None
-    text = _ID_RUN.sub(lambda m: mask_identifier(m.group(1)), str(text))
+    text = mask_numbers(str(text))
     return _ILLEGAL.sub("\ufffd", text)
 
 

@@ -51,6 +51,12 @@ class Rule:
         return _format(self.message[lang], local)
 
 
+def zh_en(zh: str, en: str) -> dict[str, str]:
+    """A message parameter in both languages: the one form of bilingual text in findings (each
+    language's message gets its own; never "english / 中文" in one string)."""
+    return {"zh": zh, "en": en}
+
+
 class _Default(dict):
     def __missing__(self, key: str) -> str:  # a template never raises on a missing parameter
         return ""

@@ -1,7 +1,7 @@
-"""Shared plumbing of the repair tools (`fix`, `export shuanggongshi`, `pseudonymize`): open what
-the user passed (folder, datapackage.json, zip, JSON document) as a folder of CSV files without
-trusting it, resolve its declared resources inside that folder only, and prepare a new output
-folder. Every problem becomes a ToolError: one line for the user, exit code 2, no traceback."""
+"""Shared plumbing of the repair tools (`fix`, `export shuanggongshi`, `pseudonymize`, `convert`):
+open what the user passed through the one opener (`jn_exchange.package`), turning what stops it
+into a ToolError, and prepare new outputs. Every problem becomes a ToolError: one line for the
+user, exit code 2, no traceback."""
 
 from __future__ import annotations
 
@@ -11,41 +11,29 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from jn_exchange.profile import Profile, TableSpec
+from jn_exchange.descriptor import ResourceRef as Resource, resolve_inside
+from jn_exchange.package import Package as OpenPackage
+from jn_exchange.profile import Profile
+
+__all__ = ["ToolError", "Resource", "OpenPackage", "open_package", "input_kind"]
+
+# The findings that stop a tool: it cannot write a faithful copy of a package whose resources
+# point outside it; the rest (a missing optional file, an unknown table) is carried through.
+_STOPPING = frozenset({"JN-PKG-010"})
 
 
 class ToolError(Exception):
     """The command cannot do its work; the message is shown as one line, exit code 2."""
 
 
-@dataclass
-class Resource:
-    index: int                 # position in descriptor["resources"]
-    name: str
-    rel_path: str
-    path: Path                 # resolved, inside the package folder
-    spec: TableSpec | None     # None: not a table of the standard
-
-
-@dataclass
-class OpenPackage:
-    root: Path
-    descriptor: dict[str, Any]
-    resources: list[Resource]
-
-    def table(self, name: str) -> Resource | None:
-        return next((r for r in self.resources if r.name == name and r.spec is not None), None)
-
-
-def _kind(path: Path) -> str:
-    from jn_exchange.validate import InputError, _kind as validate_kind
+def input_kind(path: Path) -> str:
+    from jn_exchange.package import InputError, identify
 
     try:
-        return validate_kind(path)
+        return identify(path).kind
     except InputError as exc:
         raise ToolError(str(exc)) from exc
 
@@ -53,75 +41,40 @@ def _kind(path: Path) -> str:
 @contextlib.contextmanager
 def open_package(path: Path, profile: Profile) -> Iterator[OpenPackage]:
     """The package as a folder (a zip or JSON document is unpacked into a private temporary
-    folder that is removed afterwards). Only declared resources inside the folder are listed."""
-    kind = _kind(path)
-    with tempfile.TemporaryDirectory(prefix="jn-exchange-tool-") as tmp:
-        work = Path(tmp)
-        if kind == "zip":
-            from jn_exchange.config import Limits
-            from jn_exchange.reader.zipsafe import ZipRefused, extract_zip
+    folder that is removed afterwards), opened as the validator opens it. A descriptor in
+    GB18030 is accepted: `fix` exists to repair such packages."""
+    from jn_exchange.config import Limits
+    from jn_exchange.descriptor import Fatal
+    from jn_exchange.findings import Collector
+    from jn_exchange.package import InputError, identify
+    from jn_exchange.package import open_package as open_any
 
-            try:
-                root = extract_zip(path, work / "package", Limits())
-            except ZipRefused as exc:
-                raise ToolError(f"cannot unpack {path}: {exc.finding.message_en}") from exc
-        elif kind == "json":
-            from jn_exchange.findings import Collector
-            from jn_exchange.reader.jsonform import JsonFormError, json_to_csv_package
-
-            collector = Collector()
-            try:
-                root = json_to_csv_package(path, work / "jsonform", profile, collector)
-            except JsonFormError as exc:
-                first = next((f for t in collector.tallies.values() for f in t.examples), None)
-                raise ToolError(f"{path} is not a readable JSON package document"
-                                + (f": {first.message_en}" if first else "")) from exc
-            problems = [f for t in collector.tallies.values() for f in t.examples]
-            if problems:
-                raise ToolError(f"{path}: {problems[0].message_en}")
-        elif kind == "descriptor":
-            root = path.parent
-        else:
-            root = path
-        yield OpenPackage(root, *_read_descriptor(root, profile))
-
-
-def _read_descriptor(root: Path, profile: Profile) -> tuple[dict[str, Any], list[Resource]]:
-    from jn_exchange.descriptor import _inside
-
-    dp = root / "datapackage.json"
-    if not dp.is_file():
-        raise ToolError(f"{root} has no datapackage.json (is it a package folder?)")
     try:
-        raw = dp.read_bytes()
+        source = identify(path)
+    except InputError as exc:
+        raise ToolError(str(exc)) from exc
+    collector = Collector()
+    with tempfile.TemporaryDirectory(prefix="jn-exchange-tool-") as tmp:
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")   # the tools write a UTF-8 descriptor in any case
-        desc = json.loads(text)
-    except UnicodeDecodeError as exc:
-        raise ToolError(f"{dp} is neither UTF-8 nor GB18030 text") from exc
-    except json.JSONDecodeError as exc:
-        raise ToolError(f"{dp} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-    except OSError as exc:
-        raise ToolError(f"cannot read {dp}: {exc.strerror or exc}") from exc
-    if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-        raise ToolError(f"{dp} has no resources array")
-    out: list[Resource] = []
-    seen: set[str] = set()
-    for i, res in enumerate(desc["resources"]):
-        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
-            continue
-        if res["name"] in seen:
-            continue
-        target = _inside(root, res["path"])
-        if target is None:
-            raise ToolError(f"resource {res['name']!r} points outside the package: {res['path']!r}")
-        if not target.is_file():
-            continue
-        seen.add(res["name"])
-        out.append(Resource(i, res["name"], res["path"], target, profile.tables.get(res["name"])))
-    return desc, out
+            pkg = open_any(source, profile, collector, Limits(), Path(tmp), accept_gb18030=True)
+        except Fatal as exc:
+            what = {"zip": "cannot unpack", "json": "cannot read the JSON package document"}.get(
+                source.kind, "cannot read the package")
+            raise ToolError(f"{what} {path}: {_first_message(collector)}") from exc
+        stopping = [f for t in collector.tallies.values() if t.code in _STOPPING for f in t.examples]
+        # the JSON form's problems (JN-JSON-*) would be lost in the CSV written from it
+        stopping += [f for t in collector.tallies.values() if t.code.startswith("JN-JSON-") for f in t.examples]
+        if stopping:
+            raise ToolError(f"{path}: {stopping[0].message_en}")
+        yield pkg
+
+
+def _first_message(collector) -> str:
+    found = [f for t in collector.tallies.values() for f in t.examples]
+    return found[0].message_en if found else "cannot be read"
+
+
+_kind = input_kind   # TODO(lead): convert.py still imports the old name; remove once it imports input_kind
 
 
 def prepare_out(out: Path, source: Path) -> None:
@@ -169,9 +122,7 @@ def write_json(path: Path, data: Any) -> None:
 
 def out_path(root_out: Path, rel: str) -> Path:
     """Where resource `rel` goes in the output folder; never outside it."""
-    from jn_exchange.descriptor import _inside
-
-    dest = _inside(root_out, rel)
+    dest = resolve_inside(root_out, rel)
     if dest is None or dest == root_out.resolve():
         raise ToolError(f"resource path {rel!r} would leave the output folder")
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,135 @@
+"""The one way to open what a user passed: a folder, a datapackage.json, a zip or the JSON form.
+
+    source = identify(path)                       # its form; InputError when it is none
+    open_package(source, profile, collector, limits, work) -> Package
+
+A zip is unpacked by the zip guard and the JSON form written out as CSV, both into `work` (a
+private folder the caller owns and removes); the descriptor is parsed by `descriptor` and every
+problem becomes a finding in `collector`. The validator, every tool and the intake service call
+this; none of them looks at the input's form or parses a descriptor on its own."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jn_exchange.config import Limits
+from jn_exchange.descriptor import Fatal, ResourceRef, read_descriptor
+from jn_exchange.findings import Collector
+from jn_exchange.profile import Profile
+
+KINDS = ("folder", "descriptor", "zip", "json")
+
+
+class InputError(Exception):
+    """What was passed is not a package in any form (exit code 2): no finding can be made."""
+
+
+@dataclass
+class Source:
+    """What the user passed, and its form (one of KINDS)."""
+    path: Path
+    kind: str
+
+    @cached_property
+    def sha256(self) -> str | None:
+        """Of the zip or JSON file (a folder's is the validator's manifest hash)."""
+        return file_sha256(self.path) if self.kind in ("zip", "json") else None
+
+
+@dataclass
+class Package:
+    source: Source
+    root: Path                    # the folder holding datapackage.json (private for zip/json)
+    descriptor: dict[str, Any]
+    resources: list[ResourceRef]  # every declared resource whose file can be read
+
+    @property
+    def tables(self) -> list[ResourceRef]:
+        """The resources that are CSV tables of the standard."""
+        return [r for r in self.resources if r.spec is not None]
+
+    def table(self, name: str) -> ResourceRef | None:
+        return next((r for r in self.tables if r.name == name), None)
+
+    @property
+    def standard_version(self) -> str | None:
+        v = self.descriptor.get("standard_version")
+        return v if isinstance(v, str) else None
+
+    @property
+    def pseudonymized(self) -> bool:
+        return self.descriptor.get("jn:pseudonymized") is True
+
+    @property
+    def declared_names(self) -> frozenset[str]:
+        resources = self.descriptor.get("resources")
+        if not isinstance(resources, list):
+            return frozenset()
+        return frozenset(r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str))
+
+
+def identify(path: Path) -> Source:
+    """Which form `path` is, judged from the file system and the first bytes only."""
+    return Source(path, _kind(path))
+
+
+def _kind(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    if not path.is_file():
+        raise InputError(f"no such file or folder: {path}")
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        return "zip"
+    if path.suffix.lower() == ".json":
+        if path.name == "datapackage.json":
+            return "descriptor"
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc}") from exc
+        return "descriptor" if '"resources"' in head else "json"
+    raise InputError(f"{path} is not a folder, datapackage.json, .zip or JSON package document")
+
+
+def unpack(source: Source, profile: Profile, collector: Collector, limits: Limits, work: Path) -> Path:
+    """The folder that holds the package. Raises Fatal (after collecting the finding) when
+    nothing can be read."""
+    from jn_exchange.reader.jsonform import JsonFormError, json_to_csv_package
+    from jn_exchange.reader.zipsafe import ZipRefused, extract_zip
+
+    path, kind = source.path, source.kind
+    if kind == "zip":
+        try:
+            return extract_zip(path, work / "package", limits)
+        except ZipRefused as refused:
+            collector.add(refused.finding)
+            raise Fatal() from refused
+    if kind == "json":
+        try:
+            return json_to_csv_package(path, work / "jsonform", profile, collector)
+        except JsonFormError as exc:
+            raise Fatal() from exc
+    return path.parent if kind == "descriptor" else path
+
+
+def open_package(source: Source, profile: Profile, collector: Collector, limits: Limits, work: Path, *,
+                 accept_gb18030: bool = False) -> Package:
+    """Open the package in any form. Raises Fatal when it cannot be read further (its finding
+    is in `collector`)."""
+    root = unpack(source, profile, collector, limits, work)
+    desc, refs = read_descriptor(root, profile, collector, accept_gb18030=accept_gb18030)
+    return Package(source, root, desc, refs)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
