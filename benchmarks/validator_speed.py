@@ -6,7 +6,7 @@ parse of the same generated packages, with recall on labelled defects. Not part 
 
 Each measurement runs in its own process; wall time and that process's peak RSS are recorded.
 Writes benchmarks/validator-speed.md (the website's benchmark page embeds it: run
-`jn-exchange docs` afterwards)."""
+`.venv/bin/python -m docsgen` afterwards)."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")] + ([10_000_000] if args.with_10m else [])
     args.data.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT / "src"))
-    from jn_exchange.sample.defects import score
+    from defect_recall import score  # beside this script (its folder is first on sys.path)
 
     rows_out, recall_out = [], []
     help_times = []
@@ -187,7 +187,7 @@ def write_markdown(rows_out, recall_out, cold: float, repeat: int) -> None:
         "is the total over all tables). 测试数据由 `jn-exchange sample` 生成，覆盖全部数据表。",
         "",
         "Redo: `.venv/bin/python benchmarks/validator_speed.py` (add `--with-10m` for 10M rows), then "
-        "`jn-exchange docs`.",
+        "`.venv/bin/python -m docsgen`.",
         "",
     ]
     for rows, real, mb, jn, bare, bare_db, fl in rows_out:   # the headline, before the wide table

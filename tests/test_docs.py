@@ -1,5 +1,7 @@
 """The standard's website: generated pages up to date, a page for every rule, table and code
 list, `mkdocs build --strict` passing, and the built site working in a real browser, offline.
+The generator (`docsgen/`, run as `python -m docsgen`) is a tool of the repository, not part of
+the installed package.
 
 The build and browser tests need the `docs` extra (mkdocs, mkdocs-material, mkdocs-static-i18n,
 jieba, pymdown-extensions, playwright) and Debian's `chromium`; they are skipped with the
@@ -21,9 +23,11 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from jn_exchange.docsgen import check_docs, rulepages
+from docsgen import check_docs, rulepages
+from docsgen.sitefiles import served_from_package
 from jn_exchange.profile import load_profile
 from jn_exchange.rules import all_rules
+from tests.conformance.corpus import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -34,8 +38,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def test_generated_pages_are_up_to_date():
     problems = check_docs(DOCS)
-    assert not problems, ("generated docs are stale; run `jn-exchange docs` (or `python -m jn_exchange.docsgen`):\n"
+    assert not problems, ("generated docs are stale; run `.venv/bin/python -m docsgen`:\n"
                           + "\n".join(problems[:30]))
+
+
+def test_docs_generator_is_not_in_the_package():
+    """It reads tests/, benchmarks/ and examples/ of the repository: nothing an installed package has."""
+    import jn_exchange.cli
+
+    assert importlib.util.find_spec("jn_exchange.docsgen") is None
+    assert "docs" not in jn_exchange.cli.main.commands
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -50,16 +62,16 @@ def test_every_rule_table_and_code_list_has_a_page(lang):
 
 
 def test_every_corpus_mutation_is_said_in_words():
-    """Rule pages describe each failing example in words; an operation the describer does not
-    know would show up as raw JSON."""
+    """Rule pages describe each failing example in words, with the `describe` of its operation
+    in tests/conformance/corpus.py; an operation without one would show up as raw JSON."""
     tables = set(load_profile().tables)
     raw = []
-    for case in rulepages.load_cases(ROOT / "tests" / "conformance" / "cases"):
+    for case in load_cases():
         for op in case.get("mutate") or []:
             for lang in ("zh", "en"):
                 if rulepages.describe_op(op, lang, tables).startswith("`{"):
                     raw.append(f"{case['id']}: {op.get('op')}")
-    assert not raw, "teach jn_exchange.docsgen.rulepages.describe_op these operations: " + ", ".join(sorted(set(raw)))
+    assert not raw, "give these operations a describe in tests/conformance/corpus.py OPS: " + ", ".join(sorted(set(raw)))
 
 
 # --------------------------------------------------------------------------- build
@@ -92,6 +104,12 @@ def test_mkdocs_build_strict(site):
     assert (site / "rules" / some_rule / "index.html").is_file()
     assert (site / "search" / "search_index.json").is_file()
     assert (site / "assets" / "javascripts" / "mermaid.min.js").is_file()
+    # the SQL DDL is served from the package at build time, not committed under docs/
+    served = served_from_package()
+    assert served and any(p.startswith("downloads/ddl/") for p in served)
+    for site_path, source in served.items():
+        assert not (DOCS / site_path).exists(), f"docs/{site_path}: a byte copy of {source.name} is committed"
+        assert (site / site_path).read_bytes() == source.read_bytes(), site_path
 
 
 # --------------------------------------------------------------------------- browser

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.defect_recall import score
 from jn_exchange.cli import main
 from jn_exchange.config import Config, Limits
 from jn_exchange.sample import generate_sample
-from jn_exchange.sample.defects import inject_defects, score
+from jn_exchange.sample.defects import inject_defects
 from jn_exchange.validate import validate
 
 AS_OF = dt.date(2026, 6, 30)

@@ -166,15 +166,6 @@ def sample(out: Path, rows: int, seed: int, as_zip: bool, as_json: bool, checksu
         click.echo(f"wrote {dest} ({manifest['total']} labelled defects in {dest / 'defects.json'})", err=True)
 
 
-@main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def docs(args: tuple[str, ...]) -> None:
-    """Generate the website's reference pages from the standard (--check: exit 1 when stale)."""
-    from jn_exchange.docsgen import main as docs_main
-
-    sys.exit(docs_main(list(args)))
-
-
 def _register_tools() -> None:
     from jn_exchange.tools import cli_repair, cli_sheets
 

@@ -14,7 +14,8 @@ A case (one entry in `cases/*.yaml`):
       also: [JN-FILE-003]                # other codes the case may produce besides expect
 
 `row` is the file row (header = 1). `materialize(case, dest)` writes the package so that a
-vendor can also run it: `python -m tests.conformance.corpus OUT` writes every case."""
+vendor can also run it; the rule pages of the website describe each case's mutations with the
+`describe` of its operation in OPS: `python -m tests.conformance.corpus OUT` writes every case."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ import json
 import shutil
 import sys
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Protocol
 
 import yaml
 
@@ -70,11 +73,36 @@ def _col(header: list[str], field: str) -> int:
 
 
 # ---------------------------------------------------------------- operations
+# Each operation `op_X` changes a package; `say_X` beside it says the same in words for the rule
+# pages of the website, in the language and markup of `Words` (the docs generator supplies it).
+class Words(Protocol):
+    zh: bool                                    # Chinese, else English
+
+    def code(self, text: str) -> str: ...       # a literal name or value
+    def val(self, value: Any) -> str: ...       # a value of any type, shortened
+    def kv(self, pairs: dict[str, Any]) -> str: ...   # field = value, ...
+    def table(self, name: str) -> str: ...      # a table's name, linked to its page
+    def short(self, text: str, n: int) -> str: ...
+
+
 def op_set(pkg: Path, table: str, row: int, field: str, value: Any = "", repeat: int = 1, **_: Any) -> None:
     """Set one cell; row is the file row (header = 1); `repeat` makes a huge value."""
     header, rows = _read_table(pkg, table)
     rows[row - 2][_col(header, field)] = ("" if value is None else str(value)) * repeat
     _write_table(pkg, table, header, rows)
+
+
+def say_set(o: dict[str, Any], w: Words) -> str:
+    t = w.table(o["table"])
+    value = o.get("value", "")
+    shown = w.val("" if value is None else str(value))
+    if o.get("repeat", 1) > 1:
+        shown = f"{shown} × {o['repeat']}"
+    if value in ("", None):
+        return (f"清空 {t} 第 {o['row']} 行的 {w.code(o['field'])}" if w.zh
+                else f"empty {w.code(o['field'])} in row {o['row']} of {t}")
+    return (f"把 {t} 第 {o['row']} 行的 {w.code(o['field'])} 改为 {shown}" if w.zh
+            else f"set {w.code(o['field'])} in row {o['row']} of {t} to {shown}")
 
 
 def op_uscc_break(pkg: Path, table: str, row: int, field: str, **_: Any) -> None:
@@ -85,6 +113,12 @@ def op_uscc_break(pkg: Path, table: str, row: int, field: str, **_: Any) -> None
     good = uscc_check_char(code[:17])
     rows[row - 2][_col(header, field)] = code[:17] + ("0" if good != "0" else "1")
     _write_table(pkg, table, header, rows)
+
+
+def say_uscc_break(o: dict[str, Any], w: Words) -> str:
+    t, field = w.table(o["table"]), w.code(o["field"])
+    return (f"把 {t} 第 {o['row']} 行 {field} 的校验码换成另一个合法字符" if w.zh
+            else f"replace the check character of {field} in row {o['row']} of {t} by another valid character")
 
 
 def op_set_where(pkg: Path, table: str, where: dict[str, str], set: dict[str, Any], **_: Any) -> None:  # noqa: A002
@@ -101,6 +135,12 @@ def op_set_where(pkg: Path, table: str, where: dict[str, str], set: dict[str, An
     _write_table(pkg, table, header, rows)
 
 
+def say_set_where(o: dict[str, Any], w: Words) -> str:
+    t, where, values = w.table(o["table"]), w.kv(o.get("where", {})), w.kv(o.get("set", {}))
+    return (f"在 {t} 中 {where} 的行，设置 {values}" if w.zh
+            else f"in the rows of {t} where {where}, set {values}")
+
+
 def op_append(pkg: Path, table: str, copy_row: int | None = None, values: dict[str, Any] | None = None, **_: Any) -> None:
     """Append a row: a copy of `copy_row` (file row) with `values` changed, or only `values`."""
     header, rows = _read_table(pkg, table)
@@ -109,6 +149,17 @@ def op_append(pkg: Path, table: str, copy_row: int | None = None, values: dict[s
         new[_col(header, k)] = "" if v is None else str(v)
     rows.append(new)
     _write_table(pkg, table, header, rows)
+
+
+def say_append(o: dict[str, Any], w: Words) -> str:
+    t, zh = w.table(o["table"]), w.zh
+    parts = []
+    if o.get("copy_row"):
+        parts.append(f"复制第 {o['copy_row']} 行" if zh else f"a copy of row {o['copy_row']}")
+    if o.get("values"):
+        parts.append(("其中 " if zh else "with ") + w.kv(o["values"]))
+    what = ("，".join(parts) if zh else " ".join(parts)) or ("空行" if zh else "an empty row")
+    return f"在 {t} 末尾追加一行：{what}" if zh else f"append to {t}: {what}"
 
 
 def op_delete_rows(pkg: Path, table: str, where: dict[str, str] | None = None, rows: list[int] | None = None, **_: Any) -> None:
@@ -120,6 +171,15 @@ def op_delete_rows(pkg: Path, table: str, where: dict[str, str] | None = None, r
         if not (by_row or by_where):
             keep.append(r)
     _write_table(pkg, table, header, keep)
+
+
+def say_delete_rows(o: dict[str, Any], w: Words) -> str:
+    t, zh = w.table(o["table"]), w.zh
+    if o.get("rows"):
+        rows = ("、" if zh else ", ").join(str(r) for r in o["rows"])
+        return f"删除 {t} 的第 {rows} 行" if zh else f"delete rows {rows} of {t}"
+    where = w.kv(o.get("where", {}))
+    return f"删除 {t} 中 {where} 的行" if zh else f"delete the rows of {t} where {where}"
 
 
 def op_header(pkg: Path, table: str, rename: dict[str, str] | None = None, drop: list[str] | None = None,
@@ -146,10 +206,37 @@ def op_header(pkg: Path, table: str, rename: dict[str, str] | None = None, drop:
     _write_table(pkg, table, header, rows)
 
 
+def say_header(o: dict[str, Any], w: Words) -> str:
+    t, zh, code = w.table(o["table"]), w.zh, w.code
+    parts = []
+    for name in o.get("drop") or []:
+        parts.append(f"删除列 {code(name)}" if zh else f"drop column {code(name)}")
+    for name in o.get("add") or []:
+        parts.append(f"增加列 {code(name)}" if zh else f"add column {code(name)}")
+    for a, b in (o.get("rename") or {}).items():
+        parts.append(f"把列名 {code(a)} 改为 {code(b)}" if zh else f"rename column {code(a)} to {code(b)}")
+    if o.get("order") == "reverse":
+        parts.append("把列的顺序倒过来" if zh else "reverse the column order")
+    if o.get("titles"):
+        parts.append("表头改用字段的中文名" if zh else "use the fields' Chinese names as header")
+    return (f"{t} 的表头：" + "；".join(parts)) if zh else (f"header of {t}: " + "; ".join(parts))
+
+
 def op_raw(pkg: Path, path: str, text: str | None = None, hex: str | None = None, **_: Any) -> None:  # noqa: A002
     """Replace a file of the package with literal text (UTF-8) or bytes (hex)."""
     data = bytes.fromhex(hex) if hex is not None else (text or "").encode("utf-8")
     (pkg / path).write_bytes(data)
+
+
+def say_raw(o: dict[str, Any], w: Words) -> str:
+    zh, path = w.zh, w.code(o["path"])
+    if o.get("hex") is not None:
+        data = w.code(w.short(o["hex"], 40))
+        return f"把文件 {path} 写成字节 {data}（十六进制）" if zh else f"write the bytes {data} (hex) as file {path}"
+    text = o.get("text") or ""
+    if not text:
+        return f"把文件 {path} 写成空文件" if zh else f"write {path} as an empty file"
+    return f"把文件 {path} 写成 {w.val(text)}" if zh else f"write {path} with the content {w.val(text)}"
 
 
 def op_bytes(pkg: Path, table: str, encoding: str | None = None, bom: bool = False, newline: str | None = None,
@@ -175,6 +262,31 @@ def op_bytes(pkg: Path, table: str, encoding: str | None = None, bom: bool = Fal
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
 
 
+NEWLINES = {"crlf": ("CRLF", "CRLF"), "cr": ("CR", "CR"), "mixed": ("CRLF 与 LF 混用", "mixed CRLF and LF")}
+
+
+def say_bytes(o: dict[str, Any], w: Words) -> str:
+    t, zh, val = w.table(o["table"]), w.zh, w.val
+    parts = []
+    for a, b in (o.get("replace") or {}).items():
+        parts.append(f"把文本 {val(a)} 替换为 {val(b)}" if zh else f"replace the text {val(a)} by {val(b)}")
+    if o.get("append"):
+        parts.append(f"在末尾追加 {val(o['append'])}" if zh else f"append {val(o['append'])}")
+    newline = o.get("newline")
+    if newline:
+        z, e = NEWLINES.get(newline, (newline, newline))
+        parts.append(f"行尾改为 {z}" if zh else f"line ends {e}")
+    if o.get("encoding"):
+        enc = w.code(o["encoding"])
+        parts.append(f"以 {enc} 编码保存" if zh else f"saved in {enc} encoding")
+    for a, h in (o.get("replace_bytes") or {}).items():
+        parts.append(f"把 {val(a)} 的字节替换为 {w.code(h)}（十六进制）" if zh
+                     else f"replace the bytes of {val(a)} by {w.code(h)} (hex)")
+    if o.get("bom"):
+        parts.append("文件开头加 UTF-8 BOM" if zh else "add a UTF-8 byte-order mark")
+    return (f"重写 {t} 的文件：" + "；".join(parts)) if zh else (f"rewrite the file of {t}: " + "; ".join(parts))
+
+
 def op_descriptor(pkg: Path, set: dict[str, Any] | None = None, delete: list[str] | None = None,  # noqa: A002
                   resource: str | None = None, resource_set: dict[str, Any] | None = None,
                   add_resource: dict[str, Any] | None = None, drop_resource: str | None = None,
@@ -197,8 +309,35 @@ def op_descriptor(pkg: Path, set: dict[str, Any] | None = None, delete: list[str
     _save_descriptor(pkg, desc)
 
 
+def say_descriptor(o: dict[str, Any], w: Words) -> str:
+    zh, code, val = w.zh, w.code, w.val
+    parts = []
+    for k, v in (o.get("set") or {}).items():
+        parts.append(f"设置 {code(k)} 为 {val(v)}" if zh else f"set {code(k)} to {val(v)}")
+    for k in o.get("delete") or []:
+        parts.append(f"删除 {code(k)}" if zh else f"delete {code(k)}")
+    if o.get("resource"):
+        r, kv = code(o["resource"]), w.kv(o.get("resource_set") or {})
+        parts.append(f"资源 {r} 中设置 {kv}" if zh else f"in resource {r} set {kv}")
+    if o.get("add_resource"):
+        added = val(o["add_resource"])
+        parts.append(f"增加资源 {added}" if zh else f"add the resource {added}")
+    if o.get("drop_resource"):
+        dropped = code(o["drop_resource"])
+        parts.append(f"删除资源 {dropped}" if zh else f"remove resource {dropped}")
+    if o.get("duplicate_resource"):
+        twice = code(o["duplicate_resource"])
+        parts.append(f"把资源 {twice} 再声明一次" if zh else f"declare resource {twice} twice")
+    return ("datapackage.json：" + "；".join(parts)) if zh else ("datapackage.json: " + "; ".join(parts))
+
+
 def op_delete_file(pkg: Path, path: str, **_: Any) -> None:
     (pkg / path).unlink()
+
+
+def say_delete_file(o: dict[str, Any], w: Words) -> str:
+    path = w.code(o["path"])
+    return f"删除文件 {path}" if w.zh else f"delete the file {path}"
 
 
 def op_drop_table(pkg: Path, table: str, **_: Any) -> None:
@@ -208,10 +347,24 @@ def op_drop_table(pkg: Path, table: str, **_: Any) -> None:
     _save_descriptor(pkg, desc)
 
 
-OPS: dict[str, Callable[..., None]] = {
-    "set": op_set, "uscc_break": op_uscc_break, "set_where": op_set_where, "append": op_append, "delete_rows": op_delete_rows,
-    "header": op_header, "raw": op_raw, "bytes": op_bytes, "descriptor": op_descriptor,
-    "delete_file": op_delete_file, "drop_table": op_drop_table,
+def say_drop_table(o: dict[str, Any], w: Words) -> str:
+    t = w.table(o["table"])
+    return f"删除表 {t}（文件和资源声明）" if w.zh else f"remove table {t} (file and resource)"
+
+
+@dataclass(frozen=True)
+class Op:
+    """A mutation: how it changes the package, and how a rule page says so (zh and en)."""
+    apply: Callable[..., None]
+    describe: Callable[[dict[str, Any], Words], str]
+
+
+OPS: dict[str, Op] = {
+    "set": Op(op_set, say_set), "uscc_break": Op(op_uscc_break, say_uscc_break),
+    "set_where": Op(op_set_where, say_set_where), "append": Op(op_append, say_append),
+    "delete_rows": Op(op_delete_rows, say_delete_rows), "header": Op(op_header, say_header),
+    "raw": Op(op_raw, say_raw), "bytes": Op(op_bytes, say_bytes), "descriptor": Op(op_descriptor, say_descriptor),
+    "delete_file": Op(op_delete_file, say_delete_file), "drop_table": Op(op_drop_table, say_drop_table),
 }
 
 
@@ -287,7 +440,7 @@ def materialize(case: dict[str, Any], dest: Path) -> Path:
         shutil.copytree(EXAMPLES / base, folder)
     for m in case.get("mutate", []):
         m = dict(m)
-        OPS[m.pop("op")](folder, **m)
+        OPS[m.pop("op")].apply(folder, **m)
     form = case.get("form", "folder")
     if isinstance(form, dict) and "file" in form:  # a file of the package passed directly
         return folder / form["file"]

@@ -7,11 +7,26 @@ vendors' files); the only external links are the rule pages of the standard's we
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from jn_exchange.findings import Severity, ValidationResult
+from jn_exchange.findings import RuleTally, Severity, ValidationResult
 from jn_exchange.reports._common import (
-    INFORMATION_URI, PACKAGE, by_rule, cap, config_lines, examples, fail_on_line, fmt_int, kind_label, label,
-    level_label, message, rule_view, scrub, table_label, table_rows,
+    INFORMATION_URI,
+    PACKAGE,
+    by_rule,
+    cap,
+    config_lines,
+    examples,
+    fail_on_line,
+    fmt_int,
+    kind_label,
+    label,
+    level_label,
+    message,
+    rule_view,
+    scrub,
+    table_label,
+    table_rows,
 )
 
 _CSS = """
@@ -103,47 +118,62 @@ def e(text: object) -> str:
 
 
 def render(result: ValidationResult, lang: str = "zh") -> str:
-    L = lambda key, **kw: label(lang, key, **kw)  # noqa: E731
+    """The whole page: head, verdict header, counts, package, tables, rules, findings, footer."""
+    out = [*_head(result, lang), *_banner(result, lang), '<main class="page">', *_cards(result, lang),
+           *_package_box(result, lang), *_tables_box(result, lang)]
+    groups = by_rule(result)
+    out += _rules_box(groups, lang)
+    if groups:
+        out.append(f'<h2 class="out">{e(label(lang, "findings"))}</h2>')
+    for code, tallies in groups:
+        out += _rule_section(result, code, tallies, lang)
+    out += _footer(result, lang)
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _labeller(lang: str) -> Callable[..., str]:
+    return lambda key, **kw: label(lang, key, **kw)
+
+
+def _head(result: ValidationResult, lang: str) -> list[str]:
+    L = _labeller(lang)
+    verdict = L("valid") if result.valid else L("invalid")
+    return ["<!DOCTYPE html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', "<head>",
+            '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="jn-exchange {e(result.validator_version)}">',
+            f"<title>{e(L('title'))} · {e(verdict)} · {e(result.source)}</title>",
+            f"<style>{_CSS}</style>", "</head>", "<body>"]
+
+
+def _banner(result: ValidationResult, lang: str) -> list[str]:
+    """The header with the verdict badge."""
+    L = _labeller(lang)
     valid = result.valid
     verdict = L("valid") if valid else L("invalid")
-    out: list[str] = []
-    w = out.append
-    w("<!DOCTYPE html>")
-    w(f'<html lang="{"zh-CN" if lang == "zh" else "en"}">')
-    w("<head>")
-    w('<meta charset="utf-8">')
-    w('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    w(f'<meta name="generator" content="jn-exchange {e(result.validator_version)}">')
-    w(f"<title>{e(L('title'))} · {e(verdict)} · {e(result.source)}</title>")
-    w(f"<style>{_CSS}</style>")
-    w("</head>")
-    w("<body>")
+    return ['<header class="top"><div class="page">', '<div class="titles">',
+            f'<div class="std">{e(L("standard"))}</div>', f"<h1>{e(L('title'))}</h1>",
+            f'<div class="src mono">{e(result.source)}</div>', "</div>",
+            f'<div class="verdict {"valid" if valid else "invalid"}" role="status">{e(verdict)}</div>',
+            "</div></header>"]
 
-    # header with the verdict badge
-    w('<header class="top"><div class="page">')
-    w('<div class="titles">')
-    w(f'<div class="std">{e(L("standard"))}</div>')
-    w(f"<h1>{e(L('title'))}</h1>")
-    w(f'<div class="src mono">{e(result.source)}</div>')
-    w("</div>")
-    w(f'<div class="verdict {"valid" if valid else "invalid"}" role="status">{e(verdict)}</div>')
-    w("</div></header>")
-    w('<main class="page">')
 
-    # summary counts
-    w('<div class="cards">')
+def _cards(result: ValidationResult, lang: str) -> list[str]:
+    """Summary counts by severity (and the --fail-on line when it matters)."""
+    L = _labeller(lang)
+    out = ['<div class="cards">']
     for sev, key in ((Severity.ERROR, "errors"), (Severity.WARNING, "warnings"), (Severity.INFO, "infos")):
         n = result.count(sev)
-        w(f'<div class="card {sev.value}{"" if n else " zero"}"><div class="n">{fmt_int(n)}</div>'
-          f'<div class="l">{e(cap(L(key)))}</div></div>')
-    w("</div>")
-    if result.fails() != (not valid) or result.fail_on != Severity.ERROR:
-        w(f'<p class="failon">{e(fail_on_line(result, lang))}</p>')
+        out.append(f'<div class="card {sev.value}{"" if n else " zero"}"><div class="n">{fmt_int(n)}</div>'
+                   f'<div class="l">{e(cap(L(key)))}</div></div>')
+    out.append("</div>")
+    if result.fails() != (not result.valid) or result.fail_on != Severity.ERROR:
+        out.append(f'<p class="failon">{e(fail_on_line(result, lang))}</p>')
+    return out
 
-    # package info
-    w('<section class="box">')
-    w(f"<h2>{e(L('package'))}</h2>")
-    w('<table class="kv">')
+
+def _package_box(result: ValidationResult, lang: str) -> list[str]:
+    L = _labeller(lang)
     declared = result.standard_version or L("not_declared")
     cfg = config_lines(result.config, lang)
     rows = [
@@ -157,20 +187,18 @@ def render(result: ValidationResult, lang: str = "zh") -> str:
                          f"{result.duration_s:.2f} {e(L('seconds'))}"),
         (L("config"), "<br>".join(e(c) for c in cfg) if cfg else e(L("config_default"))),
     ]
-    for k, v in rows:
-        w(f"<tr><th>{e(k)}</th><td>{v}</td></tr>")
-    w("</table>")
-    w("</section>")
+    return ['<section class="box">', f"<h2>{e(L('package'))}</h2>", '<table class="kv">',
+            *(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows), "</table>", "</section>"]
 
-    # per-table counts
-    trs = table_rows(result)
-    w('<section class="box">')
-    w(f"<h2>{e(L('overview'))}</h2>")
-    w("<table>")
-    w(f"<thead><tr><th>{e(L('table'))}</th><th>{e(L('path'))}</th><th class=\"num\">{e(L('rows'))}</th>"
-      f"<th class=\"num\">{e(cap(L('errors')))}</th><th class=\"num\">{e(cap(L('warnings')))}</th>"
-      f"<th class=\"num\">{e(cap(L('infos')))}</th></tr></thead><tbody>")
-    for r in trs:
+
+def _tables_box(result: ValidationResult, lang: str) -> list[str]:
+    """Rows and findings per table."""
+    L = _labeller(lang)
+    out = ['<section class="box">', f"<h2>{e(L('overview'))}</h2>", "<table>",
+           f"<thead><tr><th>{e(L('table'))}</th><th>{e(L('path'))}</th><th class=\"num\">{e(L('rows'))}</th>"
+           f"<th class=\"num\">{e(cap(L('errors')))}</th><th class=\"num\">{e(cap(L('warnings')))}</th>"
+           f"<th class=\"num\">{e(cap(L('infos')))}</th></tr></thead><tbody>"]
+    for r in table_rows(result):
         if r.name == PACKAGE and not r.total:
             continue
         if r.name == PACKAGE:
@@ -183,89 +211,90 @@ def render(result: ValidationResult, lang: str = "zh") -> str:
         cells = "".join(
             f'<td class="num{" hit-" + s.value if r.counts[s] else ""}">{fmt_int(r.counts[s])}</td>'
             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-        w(f'<tr><td>{name_cell}</td><td class="mono">{e(r.path or "")}</td><td class="num">{rows_cell}</td>{cells}</tr>')
-    w("</tbody></table>")
-    w("</section>")
+        out.append(f'<tr><td>{name_cell}</td><td class="mono">{e(r.path or "")}</td>'
+                   f'<td class="num">{rows_cell}</td>{cells}</tr>')
+    return [*out, "</tbody></table>", "</section>"]
 
-    groups = by_rule(result)
-    # overview of the rules that fired
-    w('<section class="box">')
-    w(f"<h2>{e(L('rules_overview'))}</h2>")
+
+def _rules_box(groups: list[tuple[str, list[RuleTally]]], lang: str) -> list[str]:
+    """Overview of the rules that fired."""
+    L = _labeller(lang)
+    out = ['<section class="box">', f"<h2>{e(L('rules_overview'))}</h2>"]
     if not groups:
-        w(f'<div class="none">{e(L("no_findings"))}</div>')
-    else:
-        w("<table>")
-        w(f"<thead><tr><th>{e(L('code'))}</th><th>{e(L('severity'))}</th><th>{e(L('rule_title'))}</th>"
-          f"<th>{e(L('table'))}</th><th class=\"num\">{e(L('count_col'))}</th></tr></thead><tbody>")
-        for code, tallies in groups:
-            rule = rule_view(code, tallies[0].severity)
-            sev = tallies[0].severity
-            tables = ", ".join(f'<span class="mono">{e(t.resource)}</span>' if t.resource else e(table_label(None, lang))
-                               for t in tallies)
-            w(f'<tr><td class="mono"><a href="#rule-{e(code)}">{e(code)}</a></td>'
-              f'<td><span class="pill {sev.value}">{e(L(sev.value))}</span></td>'
-              f"<td>{e(rule.t('title', lang))}</td><td>{tables}</td>"
-              f'<td class="num">{fmt_int(sum(t.count for t in tallies))}</td></tr>')
-        w("</tbody></table>")
-    w("</section>")
-
-    # one section per rule
-    if groups:
-        w(f'<h2 class="out">{e(L("findings"))}</h2>')
+        return [*out, f'<div class="none">{e(L("no_findings"))}</div>', "</section>"]
+    out += ["<table>", f"<thead><tr><th>{e(L('code'))}</th><th>{e(L('severity'))}</th><th>{e(L('rule_title'))}</th>"
+            f"<th>{e(L('table'))}</th><th class=\"num\">{e(L('count_col'))}</th></tr></thead><tbody>"]
     for code, tallies in groups:
         rule = rule_view(code, tallies[0].severity)
         sev = tallies[0].severity
-        total = sum(t.count for t in tallies)
-        w(f'<section class="box rule {sev.value}" id="rule-{e(code)}">')
-        w('<div class="rule-head">')
-        w(f'<span class="code mono">{e(code)}</span><span class="pill {sev.value}">{e(L(sev.value))}</span>')
-        w(f"<h3>{e(rule.t('title', lang))}</h3>")
-        w(f'<span class="count">{e(L("count", n=fmt_int(total)))}</span>')
-        w("</div>")
-        w('<dl class="about">')
-        if rule.known:
-            w(f"<dt>{e(L('description'))}</dt><dd>{e(rule.t('description', lang))}</dd>")
-            w(f"<dt>{e(L('fix'))}</dt><dd>{e(rule.t('fix', lang))}</dd>")
-            w(f"<dt>{e(L('basis'))}</dt><dd>{e(rule.basis)}</dd>")
-            w(f"<dt>{e(L('level'))}</dt><dd>{e(level_label(rule.level, lang))}</dd>")
-        else:
-            w(f"<dt>{e(L('description'))}</dt><dd>{e(L('unknown_rule'))}</dd>")
-        w(f'<dt>{e(L("docs"))}</dt><dd><a href="{e(rule.docs_url)}">{e(rule.docs_url)}</a></dd>')
-        w("</dl>")
-        for t in tallies:
-            exs = examples(t)
-            head = L("count", n=fmt_int(t.count))
-            if t.truncated:
-                head += " · " + L("shown_first", shown=fmt_int(len(exs)), count=fmt_int(t.count))
-            name = table_label(t.resource, lang)
-            name_html = f'<span class="mono">{e(name)}</span>' if t.resource else e(name)
-            w(f'<h4>{name_html}<span class="muted">{e(head)}</span></h4>')
-            if not exs:
-                continue
-            has_key = any(f.key for f in exs)
-            w('<table class="examples"><colgroup><col class="c-row"><col class="c-field"><col class="c-val">'
-              + ('<col class="c-key">' if has_key else "") + '<col class="c-msg"></colgroup>')
-            w(f"<thead><tr><th class=\"num\">{e(L('row'))}</th><th>{e(L('field'))}</th><th>{e(L('value'))}</th>"
-              + (f"<th>{e(L('key'))}</th>" if has_key else "")
-              + f"<th>{e(L('message'))}</th></tr></thead><tbody>")
-            for f in exs:
-                loc = str(f.row) if f.row is not None else "–"
-                ptr = f'<br><span class="muted">{e(f.pointer)}</span>' if f.pointer else ""
-                w(f'<tr><td class="row num">{e(loc)}</td><td class="mono">{e(f.field or "–")}{ptr}</td>'
-                  + (f'<td class="val mono">{e(f.value)}</td>' if f.value is not None else '<td class="val empty">–</td>')
-                  + (f'<td class="mono">{e(f.key or "")}</td>' if has_key else "")
-                  + f'<td class="msg">{e(message(f, lang))}</td></tr>')
-            w("</tbody></table>")
-            if t.truncated:
-                w(f'<p class="trunc">{e(L("max_examples", n=result.max_examples))}</p>')
-        w("</section>")
+        tables = ", ".join(f'<span class="mono">{e(t.resource)}</span>' if t.resource else e(table_label(None, lang))
+                           for t in tallies)
+        out.append(f'<tr><td class="mono"><a href="#rule-{e(code)}">{e(code)}</a></td>'
+                   f'<td><span class="pill {sev.value}">{e(L(sev.value))}</span></td>'
+                   f"<td>{e(rule.t('title', lang))}</td><td>{tables}</td>"
+                   f'<td class="num">{fmt_int(sum(t.count for t in tallies))}</td></tr>')
+    return [*out, "</tbody></table>", "</section>"]
 
-    w("<footer>")
-    w(f"{e(L('generated_by', tool='jn-exchange ' + str(result.validator_version)))} · "
-      f"{e(L('as_of'))} {e(result.as_of)} · {e(L('masked_note'))} · "
-      f'<a href="{e(INFORMATION_URI)}">{e(INFORMATION_URI)}</a>')
-    w("</footer>")
-    w("</main>")
-    w("</body>")
-    w("</html>")
-    return "\n".join(out) + "\n"
+
+def _rule_section(result: ValidationResult, code: str, tallies: list[RuleTally], lang: str) -> list[str]:
+    """One rule: what it says, then its findings table by table."""
+    L = _labeller(lang)
+    rule = rule_view(code, tallies[0].severity)
+    sev = tallies[0].severity
+    total = sum(t.count for t in tallies)
+    out = [f'<section class="box rule {sev.value}" id="rule-{e(code)}">', '<div class="rule-head">',
+           f'<span class="code mono">{e(code)}</span><span class="pill {sev.value}">{e(L(sev.value))}</span>',
+           f"<h3>{e(rule.t('title', lang))}</h3>", f'<span class="count">{e(L("count", n=fmt_int(total)))}</span>',
+           "</div>", '<dl class="about">']
+    if rule.known:
+        out += [f"<dt>{e(L('description'))}</dt><dd>{e(rule.t('description', lang))}</dd>",
+                f"<dt>{e(L('fix'))}</dt><dd>{e(rule.t('fix', lang))}</dd>",
+                f"<dt>{e(L('basis'))}</dt><dd>{e(rule.basis)}</dd>",
+                f"<dt>{e(L('level'))}</dt><dd>{e(level_label(rule.level, lang))}</dd>"]
+    else:
+        out.append(f"<dt>{e(L('description'))}</dt><dd>{e(L('unknown_rule'))}</dd>")
+    out += [f'<dt>{e(L("docs"))}</dt><dd><a href="{e(rule.docs_url)}">{e(rule.docs_url)}</a></dd>', "</dl>"]
+    for t in tallies:
+        out += _tally_examples(result, t, lang)
+    out.append("</section>")
+    return out
+
+
+def _tally_examples(result: ValidationResult, t: RuleTally, lang: str) -> list[str]:
+    """The findings of one rule in one table: a heading with the count, then the stored examples."""
+    L = _labeller(lang)
+    exs = examples(t)
+    head = L("count", n=fmt_int(t.count))
+    if t.truncated:
+        head += " · " + L("shown_first", shown=fmt_int(len(exs)), count=fmt_int(t.count))
+    name = table_label(t.resource, lang)
+    name_html = f'<span class="mono">{e(name)}</span>' if t.resource else e(name)
+    out = [f'<h4>{name_html}<span class="muted">{e(head)}</span></h4>']
+    if not exs:
+        return out
+    has_key = any(f.key for f in exs)
+    out.append('<table class="examples"><colgroup><col class="c-row"><col class="c-field"><col class="c-val">'
+               + ('<col class="c-key">' if has_key else "") + '<col class="c-msg"></colgroup>')
+    out.append(f"<thead><tr><th class=\"num\">{e(L('row'))}</th><th>{e(L('field'))}</th><th>{e(L('value'))}</th>"
+               + (f"<th>{e(L('key'))}</th>" if has_key else "")
+               + f"<th>{e(L('message'))}</th></tr></thead><tbody>")
+    for f in exs:
+        loc = str(f.row) if f.row is not None else "–"
+        ptr = f'<br><span class="muted">{e(f.pointer)}</span>' if f.pointer else ""
+        out.append(f'<tr><td class="row num">{e(loc)}</td><td class="mono">{e(f.field or "–")}{ptr}</td>'
+                   + (f'<td class="val mono">{e(f.value)}</td>' if f.value is not None else '<td class="val empty">–</td>')
+                   + (f'<td class="mono">{e(f.key or "")}</td>' if has_key else "")
+                   + f'<td class="msg">{e(message(f, lang))}</td></tr>')
+    out.append("</tbody></table>")
+    if t.truncated:
+        out.append(f'<p class="trunc">{e(L("max_examples", n=result.max_examples))}</p>')
+    return out
+
+
+def _footer(result: ValidationResult, lang: str) -> list[str]:
+    L = _labeller(lang)
+    return ["<footer>",
+            f"{e(L('generated_by', tool='jn-exchange ' + str(result.validator_version)))} · "
+            f"{e(L('as_of'))} {e(result.as_of)} · {e(L('masked_note'))} · "
+            f'<a href="{e(INFORMATION_URI)}">{e(INFORMATION_URI)}</a>',
+            "</footer>"]

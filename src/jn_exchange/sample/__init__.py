@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import random
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from jn_exchange.profile import load_profile
 from jn_exchange.sample.activity import Activity

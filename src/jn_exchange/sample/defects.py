@@ -1,11 +1,11 @@
 """Labelled defects: a copy of a valid package with known breakage in about `rate` of the
 records, and `defects.json` saying what was broken where (code, resource, row, field), so that
-a validator's recall and false alarms can be scored. Streams table by table, row by row.
+a validator's recall and false alarms can be scored (`benchmarks/defect_recall.py`). Streams table by table, row by row.
 
 Defects are chosen so that each one causes exactly its own finding: keys of referenced tables
 are never touched (that would cascade into reference errors), and one record gets at most one
 defect. Every family of the structural rules is covered; business-rule defects are added by
-`business_defects` when the catalogue has the rule."""
+`BUSINESS` when the catalogue has the rule."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import csv
 import json
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from jn_exchange.identifiers import uscc_check_char, citizen_id_check_char
+from jn_exchange.identifiers import citizen_id_check_char, uscc_check_char
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
 
 Defect = tuple[str, str, Callable[[str], str]]   # (rule code, family, value -> broken value)
@@ -118,11 +119,14 @@ def inject_defects(src: Path, dest: Path, rate: float = 0.001, seed: int = 1,
     referenced = _referenced(profile)
     defects: list[dict[str, Any]] = []
     for name, spec in profile.tables.items():
-        fk_fields = {f for fk in spec.foreign_keys for f in (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])}
+        # in declaration order, not a set's: a set of strings iterates in an order that changes from
+        # one process to the next, and the dangling reference is drawn from this list
+        fk_fields = list(dict.fromkeys(f for fk in spec.foreign_keys
+                                       for f in (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])))
         protected = set(spec.primary_key) | referenced.get(name, set())
         options: list[tuple[str, Defect]] = []
         for f in spec.fields:
-            for d in _field_defects(spec, f, profile, protected | fk_fields):
+            for d in _field_defects(spec, f, profile, protected | set(fk_fields)):
                 options.append((f.name, d))
         # dangling references: only in rows whose FK value is set; duplicate keys: only in
         # tables nobody points at, so the vanished key is not missed elsewhere
@@ -167,27 +171,3 @@ def inject_defects(src: Path, dest: Path, rate: float = 0.001, seed: int = 1,
     (dest / "defects.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
 
-
-def score(manifest: dict[str, Any], findings: list[Any]) -> dict[str, Any]:
-    """Recall per family (a labelled defect found at its resource, row and field, by its code)
-    and false alarms (error/warning findings at no labelled place)."""
-    wanted = {(d["code"], d["resource"], d["row"], d["field"]): d["family"] for d in manifest["defects"]}
-    places = {(d["resource"], d["row"]) for d in manifest["defects"]}
-    got = {(f["code"], f["resource"], f["row"], f["field"]) for f in findings}
-    by_family: dict[str, list[int]] = {}
-    for key, family in wanted.items():
-        hit = key in got
-        by_family.setdefault(family, [0, 0])
-        by_family[family][0] += hit
-        by_family[family][1] += 1
-    elsewhere = [f for f in findings if (f["resource"], f["row"]) not in places and f["severity"] in ("error", "warning")]
-    # A business rule reads several tables, so a labelled defect in one (a penalty kind written as
-    # its label) can rightly break a rule on a related record (the decision's kinds no longer
-    # match its fine). Those are counted apart; the clean package is where business rules must
-    # give no finding at all.
-    from jn_exchange.rules import registry
-    rules = registry()
-    business = [f for f in elsewhere if f["code"] in rules and rules[f["code"]].level == "business"]
-    return {"recall": {k: {"found": v[0], "labelled": v[1], "recall": v[0] / v[1] if v[1] else None}
-                       for k, v in sorted(by_family.items())},
-            "false_alarms": len(elsewhere) - len(business), "consequential": len(business)}

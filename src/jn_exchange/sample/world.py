@@ -79,7 +79,7 @@ HIGH_RISK_BY_TYPE = {"05": "01", "06": "02"}  # 征收 / 征用 of land; 查封�
 @dataclass
 class Officer:
     id: str
-    agency: "Agency"
+    agency: Agency
     name: str
     category: str
     certificate_no: str | None = None
@@ -96,8 +96,8 @@ class Agency:
     division: str
     authority: str
     nature: str = "01"
-    parent: "Agency | None" = None
-    entrusting: "Agency | None" = None
+    parent: Agency | None = None
+    entrusting: Agency | None = None
     officers: list[Officer] = field(default_factory=list)
     matters: dict[str, list[str]] = field(default_factory=dict)          # action type -> matter ids
     benchmarks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # matter id -> grades

@@ -9,13 +9,13 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import Profile, TableSpec
-
 
 SAMPLE_TITLE = "济南市行政执法监督数据交换包（样例）"
 SAMPLE_CREATED = "2026-01-31T00:00:00Z"  # fixed, so that the same seed gives the same bytes

@@ -8,11 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jn_exchange import identifiers as ids
-from jn_exchange.docsgen.labels import (
-    MODULE_ORDER, MODULES, PERSONAL, SCHEME_ANCHORS, SCHEMES, T, TREATMENTS, TYPES,
+from docsgen.labels import (
+    MODULE_ORDER,
+    MODULES,
+    PERSONAL,
+    SCHEME_ANCHORS,
+    SCHEMES,
+    TREATMENTS,
+    TYPES,
+    T,
 )
-from jn_exchange.docsgen.text import code, esc, short
+from docsgen.text import code, esc, short
 from jn_exchange.masking import mask_value
 
 # --------------------------------------------------------------------------- model access
@@ -174,20 +180,50 @@ def _personal_cell(f: Any, lang: str) -> str:
     return s
 
 
+@dataclass
+class _TablePage:
+    """What the sections of one table's page share."""
+    ctx: Ctx
+    spec: Any
+    lang: str
+    fks: list[ForeignKey]
+    fk_of: dict[str, ForeignKey]            # single-field foreign keys by field
+    examples: dict[str, str]
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
+
+    @property
+    def colon(self) -> str:
+        return "：" if self.zh else ": "
+
+
 def table_page(ctx: Ctx, name: str, lang: str) -> str:
-    t = T[lang]
-    zh = lang == "zh"
     spec = ctx.tables[name]
-    colon = "：" if zh else ": "
-    module = ctx.modules.get(name, "other")
     fks = foreign_keys(spec)
-    fk_of = {fk.fields[0]: fk for fk in fks if len(fk.fields) == 1}
-    multi_fk_fields = {f for fk in fks if len(fk.fields) > 1 for f in fk.fields}
     personal = {f.name: f.personal for f in spec.fields}
     public_ids = {f.name for f in spec.fields if f.identifier_scheme in ("uscc", "division_code", "jinan_division_code")}
-    examples = example_values(ctx.examples_dir, name, personal, public_ids)
+    page = _TablePage(ctx, spec, lang, fks, {fk.fields[0]: fk for fk in fks if len(fk.fields) == 1},
+                      example_values(ctx.examples_dir, name, personal, public_ids))
+    out = _table_intro(page) + _fields_table(page) + _keys_section(page)
+    out += [f"## {T[lang]['field_details']} {{#field-details}}", ""]
+    multi_fk_fields = {f for fk in fks if len(fk.fields) > 1 for f in fk.fields}
+    for f in spec.fields:
+        out += [f"### {esc(f.title)} · {f.name} {{#{f.name}}}", ""]
+        d = _get(f.raw, "description")
+        if d:
+            out += [esc(d), ""]
+        out += [f"- {i}" for i in _field_items(page, f, multi_fk_fields)]
+        out.append("")
+    return "\n".join(out)
 
-    if zh:
+
+def _table_intro(page: _TablePage) -> list[str]:
+    """Title, name, file and module; the table's description and basis."""
+    spec, name, lang, t = page.spec, page.spec.name, page.lang, T[page.lang]
+    module = page.ctx.modules.get(name, "other")
+    if page.zh:
         out = [f"# {esc(spec.title)}", "",
                f"表名 {code(name)} · 文件 {code(spec.path)} · 模块 [{module_title(module, lang)}](index.md#{module})", ""]
     else:
@@ -197,31 +233,40 @@ def table_page(ctx: Ctx, name: str, lang: str) -> str:
     if desc:
         out += [esc(desc), ""]
     if table_basis(spec):
-        out += [f"**{t['basis']}**{colon}{esc(table_basis(spec))}", ""]
+        out += [f"**{t['basis']}**{page.colon}{esc(table_basis(spec))}", ""]
+    return out
 
-    # fields table
-    out += [f"## {t['fields']} {{#fields}}", ""]
+
+def _fields_table(page: _TablePage) -> list[str]:
+    """One row per field: names, type, required, code list or reference, personal data, example."""
+    ctx, spec, lang, t, examples = page.ctx, page.spec, page.lang, T[page.lang], page.examples
+    out = [f"## {t['fields']} {{#fields}}", ""]
     out += [f"| {t['cn_name']} / {t['field_name']} | {t['type']} | {t['required']} | {t['codelist']} / {t['references']} "
             f"| {t['personal']} | {t['example']} |", "|---|---|---|---|---|---|"]
     for f in spec.fields:
         ex = examples.get(f.name)
         out.append(" | ".join([
-            f"| [{esc(f.title)}](#{f.name})<br>{code(f.name)}", _type_cell(ctx, spec, f, fk_of, lang, "../"),
-            t["yes"] if f.required else "", _ref_cell(ctx, f, fk_of, lang), _personal_cell(f, lang),
+            f"| [{esc(f.title)}](#{f.name})<br>{code(f.name)}", _type_cell(ctx, spec, f, page.fk_of, lang, "../"),
+            t["yes"] if f.required else "", _ref_cell(ctx, f, page.fk_of, lang), _personal_cell(f, lang),
             code(short(ex, 32)) if ex is not None else "",
         ]) + " |")
     out.append("")
     out += [t["example_from"].format(file=spec.path) if examples else t["no_example"], ""]
+    return out
 
-    # keys
-    out += [f"## {t['keys']} {{#keys}}", ""]
+
+def _keys_section(page: _TablePage) -> list[str]:
+    """Primary, unique and foreign keys, the tables referencing this one, and its diagram."""
+    ctx, spec, lang, t, colon, zh = page.ctx, page.spec, page.lang, T[page.lang], page.colon, page.zh
+    name, module = spec.name, page.ctx.modules.get(spec.name, "other")
+    out = [f"## {t['keys']} {{#keys}}", ""]
     if spec.primary_key:
         out.append(f"- **{t['primary_key']}**{colon}" + ", ".join(code(k) for k in spec.primary_key))
     for uk in spec.unique_keys:
         out.append(f"- **{t['unique_key']}**{colon}" + ", ".join(code(k) for k in uk))
-    if fks:
+    if page.fks:
         out.append(f"- **{t['foreign_keys']}**{colon}")
-        for fk in fks:
+        for fk in page.fks:
             target = ctx.tables.get(fk.target)
             link = f"[{esc(target.title) if zh else fk.target}]({fk.target}.md)" if target else code(fk.target)
             out.append(f"    - {', '.join(code(x) for x in fk.fields)} → {link} "
@@ -235,53 +280,50 @@ def table_page(ctx: Ctx, name: str, lang: str) -> str:
             out.append(f"    - [{label}]({fk.table}.md#{fk.fields[0]}) · {', '.join(code(x) for x in fk.fields)}")
     out += ["", "``` mermaid", *neighbourhood_diagram(ctx, name), "```", "",
             f"[{t['er_link']} · {module_title(module, lang)}](../er/{module}.md)", ""]
+    return out
 
-    # field details
-    out += [f"## {t['field_details']} {{#field-details}}", ""]
-    for f in spec.fields:
-        out += [f"### {esc(f.title)} · {f.name} {{#{f.name}}}", ""]
-        d = _get(f.raw, "description")
-        if d:
-            out += [esc(d), ""]
-        items = []
-        req = t["yes"] if f.required else t["no"]
-        items.append(f"**{t['type']}**{colon}{_type_cell(ctx, spec, f, fk_of, lang, '../')}"
-                     f"{'；' if zh else '; '}**{t['required']}**{colon}{req}")
-        ref = _ref_cell(ctx, f, fk_of, lang)
-        if f.codelist:
-            items.append(f"**{t['codelist']}**{colon}{ref} {code(f.codelist)}")
-        elif ref:
-            fk = fk_of[f.name]
-            items.append(f"**{t['fk_to']}**{colon}{ref} {code(', '.join(fk.target_fields))}")
-        elif f.name in multi_fk_fields:
-            items.append(f"**{t['foreign_keys']}**{colon}[{t['keys']}](#keys)")
-        c = f.constraints
-        if c.get("pattern"):
-            items.append(f"**{t['pattern']}**{colon}{code(c['pattern'])}")
-        rng = []
-        if c.get("minimum") is not None:
-            rng.append(f"≥ {c['minimum']}")
-        if c.get("maximum") is not None:
-            rng.append(f"≤ {c['maximum']}")
-        if rng:
-            items.append(f"**{t['range']}**{colon}" + ", ".join(rng))
-        if c.get("maxLength") is not None:
-            items.append(f"**{t['max_length']}**{colon}{c['maxLength']}")
-        if f.raw.get("jn:decimal_places") not in (None, ""):
-            items.append(f"**{t['decimal_places']}**{colon}{f.raw['jn:decimal_places']}")
-        p = personal_class(f)
-        if p:
-            items.append(f"**{t['personal']}**{colon}{PERSONAL.get(p, {}).get(lang, p)}")
-            tr = treatment(f)
-            if tr:
-                items.append(f"**{t['treatment']}**{colon}{TREATMENTS.get(tr, {}).get(lang, tr)} ({code(tr)})")
-        if field_basis(f):
-            items.append(f"**{t['basis']}**{colon}{esc(field_basis(f))}")
-        if f.name in examples:
-            items.append(f"**{t['example']}**{colon}{code(examples[f.name])}")
-        out += [f"- {i}" for i in items]
-        out.append("")
-    return "\n".join(out)
+
+def _field_items(page: _TablePage, f: Any, multi_fk_fields: set[str]) -> list[str]:
+    """The list under a field's heading: type, code list or reference, constraints, personal
+    data and its treatment, basis, example."""
+    ctx, spec, lang, t, colon, zh = page.ctx, page.spec, page.lang, T[page.lang], page.colon, page.zh
+    items = []
+    req = t["yes"] if f.required else t["no"]
+    items.append(f"**{t['type']}**{colon}{_type_cell(ctx, spec, f, page.fk_of, lang, '../')}"
+                 f"{'；' if zh else '; '}**{t['required']}**{colon}{req}")
+    ref = _ref_cell(ctx, f, page.fk_of, lang)
+    if f.codelist:
+        items.append(f"**{t['codelist']}**{colon}{ref} {code(f.codelist)}")
+    elif ref:
+        fk = page.fk_of[f.name]
+        items.append(f"**{t['fk_to']}**{colon}{ref} {code(', '.join(fk.target_fields))}")
+    elif f.name in multi_fk_fields:
+        items.append(f"**{t['foreign_keys']}**{colon}[{t['keys']}](#keys)")
+    c = f.constraints
+    if c.get("pattern"):
+        items.append(f"**{t['pattern']}**{colon}{code(c['pattern'])}")
+    rng = []
+    if c.get("minimum") is not None:
+        rng.append(f"≥ {c['minimum']}")
+    if c.get("maximum") is not None:
+        rng.append(f"≤ {c['maximum']}")
+    if rng:
+        items.append(f"**{t['range']}**{colon}" + ", ".join(rng))
+    if c.get("maxLength") is not None:
+        items.append(f"**{t['max_length']}**{colon}{c['maxLength']}")
+    if f.raw.get("jn:decimal_places") not in (None, ""):
+        items.append(f"**{t['decimal_places']}**{colon}{f.raw['jn:decimal_places']}")
+    p = personal_class(f)
+    if p:
+        items.append(f"**{t['personal']}**{colon}{PERSONAL.get(p, {}).get(lang, p)}")
+        tr = treatment(f)
+        if tr:
+            items.append(f"**{t['treatment']}**{colon}{TREATMENTS.get(tr, {}).get(lang, tr)} ({code(tr)})")
+    if field_basis(f):
+        items.append(f"**{t['basis']}**{colon}{esc(field_basis(f))}")
+    if f.name in page.examples:
+        items.append(f"**{t['example']}**{colon}{code(page.examples[f.name])}")
+    return items
 
 
 # --------------------------------------------------------------------------- index pages
@@ -504,157 +546,6 @@ def er_index(ctx: Ctx, lang: str) -> str:
         out.append(f"- [{module_title(m, lang)}]({m}.md) ({len(names)})")
     out.append("")
     return "\n".join(out)
-
-
-# --------------------------------------------------------------------------- identifiers
-
-
-def _uscc_example() -> tuple[str, list[tuple[int, str, int, int]], int]:
-    body8 = "00414060"  # a fictitious organization code
-    first17 = "11" + ids.JINAN_CITY_CODE + body8 + ids.organization_code_check_char(body8)
-    rows = [(i + 1, ch, ids.USCC_CHARSET.index(ch), w) for i, (ch, w) in enumerate(zip(first17, ids.USCC_WEIGHTS, strict=True))]
-    return first17, rows, sum(v * w for _, _, v, w in rows)
-
-
-def _citizen_example() -> tuple[str, list[tuple[int, str, int]], int]:
-    first17 = "370102" + "19900307" + "123"  # fictitious
-    rows = [(i + 1, ch, w) for i, (ch, w) in enumerate(zip(first17, ids.CITIZEN_ID_WEIGHTS, strict=True))]
-    return first17, rows, sum(int(ch) * w for _, ch, w in rows)
-
-
-def _scheme_fields(ctx: Ctx | None, schemes: tuple[str, ...], lang: str) -> list[str]:
-    """A list of the fields whose values follow one of `schemes`, linked to their tables."""
-    if ctx is None:
-        return []
-    zh = lang == "zh"
-    hits = [(spec, f) for spec in ctx.tables.values() for f in spec.fields if f.identifier_scheme in schemes]
-    if not hits:
-        return []
-    out = ["使用这一标识符的字段：" if zh else "Fields holding this identifier:", ""]
-    for spec, f in hits:
-        label = f"{esc(spec.title)} · {esc(f.title)}" if zh else f"{spec.name}.{f.name}"
-        out.append(f"- [{label}](tables/{spec.name}.md#{f.name})" + (f" {code(spec.name + '.' + f.name)}" if zh else ""))
-    return [*out, ""]
-
-
-def identifiers_page(lang: str, ctx: Ctx | None = None) -> str:
-    zh = lang == "zh"
-    u17, urows, usum = _uscc_example()
-    uchk = ids.uscc_check_char(u17)
-    c17, crows, csum = _citizen_example()
-    cchk = ids.citizen_id_check_char(c17)
-    assert ids.is_valid_uscc(u17 + uchk) and ids.citizen_id_problem(c17 + cchk) is None
-    out: list[str] = []
-    # the definitive page of the three identifiers: rank it first when someone searches for them
-    out += ["---", "search:", "  boost: 4", "---", ""]
-    if zh:
-        out += ["# 标识符规则", "",
-                "规范中有三类带校验规则的标识符。校验器按下列算法检查它们（实现见 `jn_exchange.identifiers`），"
-                "报告中的身份号码和信用代码只显示前 6 位和后 2 位。本页的示例号码均为虚构，由同一实现计算得出。", "",
-                "## 统一社会信用代码（GB 32100—2015） {#uscc}", "",
-                "18 位：第 1 位登记管理部门代码（1–9、A、N、Y），第 2 位机构类别代码，第 3–8 位登记管理机关行政区划码，"
-                "第 9–17 位主体标识码（组织机构代码），第 18 位校验码。字符集为 31 个字符 "
-                f"{code(ids.USCC_CHARSET)}（不用 I、O、S、V、Z），字母一律大写。", "",
-                "校验码的算法：把前 17 位每个字符换成它在字符集中的序号（0–30），乘以对应位置的权重 "
-                f"{code(' '.join(map(str, ids.USCC_WEIGHTS)))}（3 的 i 次方模 31），求和 S；"
-                "校验码是字符集中序号为 (31 − S mod 31) mod 31 的字符。", "",
-                f"**示例**：前 17 位 {code(u17)}（登记管理部门 1 机构编制，机构类别 1 机关，区划 370100）。", ""]
-        labels = ["位置", "字符", "序号", "权重", "乘积"]
-    else:
-        out += ["# Identifier rules", "",
-                "Three kinds of identifiers in the standard carry a check character. The validator checks them with the "
-                "algorithms below (implemented in `jn_exchange.identifiers`); reports show only the first 6 and the last 2 "
-                "characters of ID numbers and credit codes. The example numbers on this page are fictitious and computed "
-                "by that same implementation.", "",
-                "## Unified social credit code (统一社会信用代码, GB 32100—2015) {#uscc}", "",
-                "18 characters: registration authority (1–9, A, N, Y), organization category, the 6-digit division code of "
-                "the registering authority, the 9-character organization code, and a check character. The alphabet has "
-                f"31 characters, {code(ids.USCC_CHARSET)} (no I, O, S, V, Z), upper case only.", "",
-                "Check character: replace each of the first 17 characters by its position in the alphabet (0–30), multiply "
-                f"by the weight of its place {code(' '.join(map(str, ids.USCC_WEIGHTS)))} (3^i mod 31) and add up to S; "
-                "the check character is the alphabet's character number (31 − S mod 31) mod 31.", "",
-                f"**Example**: first 17 characters {code(u17)} (authority 1, category 1, division 370100).", ""]
-        labels = ["Place", "Character", "Value", "Weight", "Product"]
-    out += ["| " + labels[0] + " | " + " | ".join(str(p) for p, _, _, _ in urows) + " |",
-            "|---|" + "---|" * len(urows),
-            "| " + labels[1] + " | " + " | ".join(code(ch) for _, ch, _, _ in urows) + " |",
-            "| " + labels[2] + " | " + " | ".join(str(v) for _, _, v, _ in urows) + " |",
-            "| " + labels[3] + " | " + " | ".join(str(w) for _, _, _, w in urows) + " |",
-            "| " + labels[4] + " | " + " | ".join(str(v * w) for _, _, v, w in urows) + " |"]
-    r = usum % 31
-    idx = (31 - r) % 31
-    out += ["", f"S = {usum}; S mod 31 = {r}; (31 − {r}) mod 31 = {idx} → {code(uchk)}", "",
-            (f"完整的统一社会信用代码：{code(u17 + uchk)}；报告中显示为 {code(ids.mask_identifier(u17 + uchk))}。" if zh
-             else f"The full code is {code(u17 + uchk)}; a report shows it as {code(ids.mask_identifier(u17 + uchk))}."), ""]
-    if zh:
-        out += ["常见错误：小写字母、全角字符、字符集以外的字母（如把数字 0 写成字母 O）、校验码错误"
-                "（[JN-CELL-011](../rules/JN-CELL-011.md)）。", ""]
-    else:
-        out += ["Common mistakes: lower-case letters, full-width characters, letters outside the alphabet (the letter O "
-                "for the digit 0), and a wrong check character "
-                "([JN-CELL-011](../rules/JN-CELL-011.md)).", ""]
-    out += _scheme_fields(ctx, ("uscc",), lang)
-    if zh:
-        out += ["## 公民身份号码（GB 11643—1999） {#citizen-id}", "",
-                "18 位：6 位地址码、8 位出生日期码（YYYYMMDD）、3 位顺序码（奇数为男性，偶数为女性）和 1 位校验码。"
-                "出生日期必须是真实日期，且不晚于校验基准日（`--as-of`）。", "",
-                "校验码的算法（ISO 7064 MOD 11-2）：前 17 位数字分别乘以权重 "
-                f"{code(' '.join(map(str, ids.CITIZEN_ID_WEIGHTS)))}（2 的 17−i 次方模 11），求和 S；"
-                f"校验码是 {code(ids.CITIZEN_ID_CHECK_CHARS)} 的第 (S mod 11) 个字符（从 0 数起），X 表示 10，必须大写。", "",
-                f"**示例**：前 17 位 {code(c17)}（地址码 370102 历下区，出生日期 1990-03-07，顺序码 123）。", ""]
-        labels = ["位置", "数字", "权重", "乘积"]
-    else:
-        out += ["## Citizen ID number (公民身份号码, GB 11643—1999) {#citizen-id}", "",
-                "18 characters: a 6-digit address code, the 8-digit date of birth (YYYYMMDD), a 3-digit sequence number "
-                "(odd for men, even for women) and a check character. The date of birth must be a real date, not after "
-                "the date the package is judged as of (`--as-of`).", "",
-                "Check character (ISO 7064 MOD 11-2): multiply the first 17 digits by the weights "
-                f"{code(' '.join(map(str, ids.CITIZEN_ID_WEIGHTS)))} (2^(17−i) mod 11) and add up to S; the check "
-                f"character is character number S mod 11 (from 0) of {code(ids.CITIZEN_ID_CHECK_CHARS)}; X stands for 10 "
-                "and is upper case.", "",
-                f"**Example**: first 17 digits {code(c17)} (address 370102 历下区, born 1990-03-07, sequence 123).", ""]
-        labels = ["Place", "Digit", "Weight", "Product"]
-    out += ["| " + labels[0] + " | " + " | ".join(str(p) for p, _, _ in crows) + " |",
-            "|---|" + "---|" * len(crows),
-            "| " + labels[1] + " | " + " | ".join(code(ch) for _, ch, _ in crows) + " |",
-            "| " + labels[2] + " | " + " | ".join(str(w) for _, _, w in crows) + " |",
-            "| " + labels[3] + " | " + " | ".join(str(int(ch) * w) for _, ch, w in crows) + " |"]
-    out += ["", f"S = {csum}; S mod 11 = {csum % 11} → {code(cchk)}", "",
-            (f"完整号码：{code(c17 + cchk)}；报告中显示为 {code(ids.mask_identifier(c17 + cchk))}。" if zh
-             else f"The full number is {code(c17 + cchk)}; a report shows it as {code(ids.mask_identifier(c17 + cchk))}."),
-            ""]
-    out += _scheme_fields(ctx, ("citizen_id",), lang)
-    if zh:
-        out += ["## 济南市行政区划代码 {#division-codes}", "",
-                "区划代码字段使用 GB/T 2260 县级以上行政区划代码（6 位）或国家统计局统计用区划代码（镇街 9 位、村居 12 位）。"
-                "济南市内的代码为：",
-                "", "- `370100`：济南市（市级）；",
-                "- 区县代码（下表）；济南高新区使用统计用代码 `370171`；",
-                "- 9 位或 12 位代码：前 6 位是下表中的区县代码，第 7–9 位（镇街）不为 `000`。", "",
-                "南部山区、起步区等功能区没有官方区划代码，其镇街沿用所在区县的代码。", "",
-                "| 代码 | 名称 |", "|---|---|"]
-    else:
-        out += ["## Jinan division codes {#division-codes}", "",
-                "Division code fields hold a GB/T 2260 county-level code (6 digits) or a statistical division code of the "
-                "National Bureau of Statistics (9 digits for towns and subdistricts, 12 for villages). Codes inside Jinan are:",
-                "", "- `370100`: Jinan (city level);",
-                "- a district or county code (below); the high-tech zone uses the statistical code `370171`;",
-                "- 9 or 12 digits: a district or county code below followed by a town part (digits 7–9) other than `000`.", "",
-                "Functional areas without an official code (南部山区, 起步区) keep the codes of the districts they lie in.", "",
-                "| Code | Name |", "|---|---|"]
-    out += [f"| {code(c)} | {n} |" for c, n in sorted(ids.JINAN_DIVISION_NAMES.items())]
-    out += [""]
-    out += _scheme_fields(ctx, ("division_code", "jinan_division_code"), lang)
-    title = "校验用的 DuckDB SQL 表达式" if zh else "The DuckDB SQL expressions used by the validator"
-    out += [f'??? note "{title}"', "", "    ```sql", "    -- uscc", *("    " + ln for ln in _wrap_sql(ids.uscc_check_sql("uscc"))),
-            "    -- citizen_id_number", *("    " + ln for ln in _wrap_sql(ids.citizen_id_check_sql("citizen_id_number"))),
-            "    ```", ""]
-    return "\n".join(out)
-
-
-def _wrap_sql(sql: str) -> list[str]:
-    return [part.strip() + (" +" if i < n - 1 else "") for parts in [sql.split(" + ")] for n in [len(parts)]
-            for i, part in enumerate(parts)]
 
 
 # --------------------------------------------------------------------------- downloads & benchmark
