@@ -78,3 +78,30 @@ def test_bad_config_is_a_clear_error(tmp_path, text):
     p.write_text(text)
     with pytest.raises(ConfigError):
         load_config(p, {"JN-HDR-005"})
+
+
+def test_one_width_policy_for_hints_fix_and_identifiers() -> None:
+    """Full-width ASCII and U+3000 become half-width; nothing else (NFKC would also rewrite ￥,
+    circled digits and CJK compatibility characters)."""
+    from jn_exchange.identifiers import normalize_citizen_id
+    from jn_exchange.text import half_width, strip_edges
+
+    assert half_width("ＡＢ１２：－．\u3000") == "AB12:-. "
+    assert half_width("￥①\uf900") == "￥①\uf900"
+    assert strip_edges("\u200b 01\u3000\ufeff") == "01"
+    assert "“01 ①”" in hints.pattern_hint("０１ ①")["zh"]
+    assert normalize_citizen_id("１１０１０５\u200b１９４９１２３１００２ｘ") == "11010519491231002X"
+
+
+def test_file_check_details_are_bilingual(tmp_path) -> None:
+    from jn_exchange.filechecks import check_file
+    from jn_exchange.findings import Collector
+    from jn_exchange.reader.csvscan import scan_file
+
+    p = tmp_path / "t.csv"
+    p.write_bytes(b"\na,b\n")
+    collector = Collector()
+    assert not check_file("t", "t.csv", scan_file(p, tmp_path / "w"), collector)
+    [f] = [f for t in collector.tallies.values() for f in t.examples if f.code == "JN-FILE-011"]
+    assert "the first line is blank" in f.message_en and "/" not in f.message_en
+    assert "第一行是空行" in f.message_zh and "first line" not in f.message_zh

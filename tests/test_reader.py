@@ -179,3 +179,85 @@ def test_scan_unclosed_quote(tmp_path):
     assert _scan(tmp_path, b'a,b\n1,"x\n2,3\n').unclosed_quote
     assert not _scan(tmp_path, b'a,b\n1,"x\ny"\n2,3\n').unclosed_quote
     assert not _scan(tmp_path, b"a,b\n1,2\n").unclosed_quote
+
+
+# --------------------------------------------------------------------------- reader.table: the one record reader
+def _records(tmp_path: Path, data: bytes, encoding: str = "utf-8"):
+    from jn_exchange.reader.table import read_records
+
+    p = tmp_path / "r.csv"
+    p.write_bytes(data)
+    blanks: list[int] = []
+    return list(read_records(p, encoding, on_blank=blanks.append)), blanks
+
+
+def test_records_bom_blank_lines_and_start_lines(tmp_path):
+    recs, blanks = _records(tmp_path, b'\xef\xbb\xbfa,b\r\n1,"x\ny"\n\n2,3\r\n\r\n4,5')
+    assert recs == [(1, ["a", "b"]), (2, ["1", "x\ny"]), (5, ["2", "3"]), (7, ["4", "5"])]
+    assert blanks == [4, 6]
+
+
+def test_records_gb18030_only_when_asked(tmp_path):
+    from jn_exchange.reader.table import TableReadError
+
+    data = "a,b\n1,济南市\n".encode("gb18030")
+    assert _records(tmp_path, data, "gb18030")[0] == [(1, ["a", "b"]), (2, ["1", "济南市"])]
+    with pytest.raises(TableReadError) as exc:
+        _records(tmp_path, data)
+    assert exc.value.problem == "encoding" and exc.value.line == 2
+    assert exc.value.describe("t/r.csv") == "t/r.csv line 2 is not UTF-8 text"
+
+
+def test_records_csv_error_names_the_line(tmp_path):
+    from jn_exchange.reader.table import TableReadError
+
+    with pytest.raises(TableReadError) as exc:
+        _records(tmp_path, b"a,b\n1,2\n3," + b"x" * 200_000 + b"\n")
+    assert exc.value.problem == "csv" and exc.value.line == 3 and "field limit" in exc.value.reason
+
+
+def test_records_stream_large_file_in_bounded_memory(tmp_path):
+    import tracemalloc
+
+    from jn_exchange.reader.table import read_records
+
+    p = tmp_path / "big.csv"
+    p.write_bytes(b"a,b\n" + b"12345,abcdefghij\n" * 400_000)   # ~7 MB
+    tracemalloc.start()
+    n = sum(1 for _ in read_records(p))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert n == 400_001 and peak < 4 << 20
+
+
+# --------------------------------------------------------------------------- reader.header: the one header reading
+def test_header_reading_validate_and_fix_agree():
+    from jn_exchange.profile import load_profile
+    from jn_exchange.reader.header import read_header
+
+    spec = load_profile().tables["enforcement_agency"]
+    names = spec.field_names
+    title = spec.field(names[1]).title
+    header = [names[0], f" {title}\u3000", names[2].upper(), "remark", names[0]]
+    r = read_header(header, spec)
+    assert [c.how for c in r.columns] == ["name", "title", "spelling", "unknown", "name"]
+    assert r.rename == {f" {title}\u3000": names[1], names[2].upper(): names[2]}
+    assert r.duplicates == {names[0]: 2}
+    assert [c.text for c, _ in r.unknown] == [names[2].upper(), "remark"]
+    assert {f.name for f in r.missing} == set(names[3:])
+    written, changes = r.rewritten()
+    assert written == [names[0], names[1], names[2], "remark", names[0]]
+    assert changes == [(1, f" {title}\u3000", names[1]), (2, names[2].upper(), names[2])]
+    # fix never makes a duplicate: a title of a field that is already there stays as it is
+    written, changes = read_header([title, names[1]], spec).rewritten()
+    assert written == [title, names[1]] and changes == []
+
+
+def test_header_order_problem():
+    from jn_exchange.profile import load_profile
+    from jn_exchange.reader.header import read_header
+
+    spec = load_profile().tables["enforcement_agency"]
+    names = spec.field_names
+    assert read_header(names, spec).misplaced is None
+    assert read_header([names[1], names[0], *names[2:]], spec).misplaced == (1, names[1], names[0])

@@ -7,12 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from typing import Any
+
+from jn_exchange.text import half_width, strip_edges
 
 Hint = dict[str, str]
 _NONE: Hint = {"zh": "", "en": ""}
 
+# the full-width characters a hint points out (digits, letters, the ideographic space, ．－：);
+# the value is then shown as `half_width` writes it (the one width policy: jn_exchange.text)
 _FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\uff0e\uff0d\uff1a]")
 
 
@@ -20,16 +23,12 @@ def _h(zh: str, en: str) -> Hint:
     return {"zh": f"；{zh}", "en": f"; {en}"}
 
 
-def normalise_width(value: str) -> str:
-    """Full-width digits, letters and punctuation to their ASCII forms (NFKC)."""
-    return unicodedata.normalize("NFKC", value)
-
-
 def _common(value: str) -> Hint | None:
-    if value != value.strip():
-        return _h(f"值的首尾有空格，应为 “{value.strip()}”", f"the value has leading/trailing spaces; write “{value.strip()}”")
+    stripped = strip_edges(value)
+    if value != stripped:
+        return _h(f"值的首尾有空格，应为 “{stripped}”", f"the value has leading/trailing spaces; write “{stripped}”")
     if _FULLWIDTH.search(value):
-        fixed = normalise_width(value)
+        fixed = half_width(value)
         return _h(f"含全角字符，应写为半角 “{fixed}”", f"it has full-width characters; write “{fixed}”")
     return None
 
@@ -106,7 +105,7 @@ def boolean_hint(value: str) -> Hint:
     common = _common(value)
     if common:
         return common
-    v = value.strip()
+    v = strip_edges(value)
     if v in _TRUE or v.lower() in _TRUE:
         return _h("应写为 true", "write true")
     if v in _FALSE or v.lower() in _FALSE:
@@ -116,7 +115,7 @@ def boolean_hint(value: str) -> Hint:
 
 def code_hint(value: str, codes: dict[str, dict[str, Any]]) -> Hint:
     """Name the code a person most likely meant: by label, by zero padding, by width, by similarity."""
-    v = normalise_width(value.strip())
+    v = half_width(strip_edges(value))
     if v in codes and v != value:
         return _h(f"应为 “{v}”（{codes[v]['label']}），去掉空格或全角字符", f"write “{v}” ({codes[v]['label']}) without spaces or full-width characters")
     for code, info in codes.items():

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from jn_exchange.text import drop_spaces, half_width
+
 if TYPE_CHECKING:  # generators take a random.Random; the validator never imports random
     import random
 
@@ -22,7 +24,7 @@ __all__ = [
     "uscc_check_char", "is_valid_uscc", "uscc_problem", "uscc_check_sql",
     "organization_code_check_char",
     "citizen_id_check_char", "is_valid_citizen_id", "citizen_id_problem", "citizen_id_check_sql",
-    "normalize_citizen_id",
+    "normalize_citizen_id", "normalize_uscc",
     "is_jinan_division_code", "jinan_county_of", "division_name",
     "mask_identifier", "generate_uscc", "generate_citizen_id",
 ]
@@ -120,16 +122,16 @@ def is_valid_citizen_id(code: str, as_of: date | None = None) -> bool:
     return isinstance(code, str) and citizen_id_problem(code, as_of) is None
 
 
-# Full-width digits/letters and the spaces vendors paste from Word or Excel.
-_FULLWIDTH = {0xFF10 + i: str(i) for i in range(10)} | {0xFF38: "X", 0xFF58: "X"}
-_SPACES = {ord(ch): None for ch in " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"}
-_NORMALIZE = str.maketrans(_FULLWIDTH | _SPACES)
+def normalize_uscc(value: str) -> str:
+    """Repair form of a USCC: spaces removed, full-width to ASCII, upper case (uscc_problem is strict)."""
+    return drop_spaces(half_width(value)).upper()
 
 
 def normalize_citizen_id(value: str) -> str:
-    """Repair form of a citizen id number: spaces removed, full-width digits to ASCII, x → X.
+    """Repair form of a citizen id number: spaces (those vendors paste from Word or Excel, see
+    jn_exchange.text) removed, full-width digits and letters to ASCII, x → X.
     Does not validate (the repair tool validates the result)."""
-    return value.translate(_NORMALIZE).upper()
+    return drop_spaces(half_width(value)).upper()
 
 
 # --------------------------------------------------------------------------- DuckDB SQL

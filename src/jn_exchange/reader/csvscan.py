@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
+from jn_exchange.reader.header import header_cells
+
 _CHUNK = 8 << 20
 _DECODE_PIECE = 1 << 18
 _BOM = b"\xef\xbb\xbf"
@@ -315,6 +317,10 @@ def _transcode(path: Path, workdir: Path, encoding: str) -> Path:
 
 
 def _read_header(head: bytes, encoding: str, bom: bool) -> tuple[list[str] | None, int, str | None]:
+    """The header from the file's first 64 KiB, decoded with replacement characters (a file in an
+    unknown encoding still has its header judged). Not reader.table's strict, whole-file read: a
+    blank first line must be seen here (JN-FILE-011), and a header without a line end must not
+    make the scan read the whole file."""
     if bom:
         head = head[3:]
     if not head.strip():
@@ -326,7 +332,7 @@ def _read_header(head: bytes, encoding: str, bom: bool) -> tuple[list[str] | Non
     except (csv.Error, StopIteration):
         return None, 0, None
     line_count = 1 + sum(cell.count("\n") for cell in header)
-    header = [h.strip("\ufeff") for h in header]
+    header = header_cells(header)
     suspect = None
     if len(header) == 1:
         for d, label in ((";", "分号 ;"), ("\t", "制表符 TAB"), ("|", "竖线 |"), ("，", "中文逗号 ，")):

@@ -74,8 +74,6 @@ def _first_message(collector) -> str:
     return found[0].message_en if found else "cannot be read"
 
 
-_kind = input_kind   # TODO(lead): convert.py still imports the old name; remove once it imports input_kind
-
 
 def prepare_out(out: Path, source: Path) -> None:
     """OUT must not exist (never overwrite, never in place) and must not lie inside the input."""

@@ -58,12 +58,8 @@ def template(out: Path, tables: str | None, source: Path | None) -> None:
             raise ToolError(f"--from {source}: give a package (folder, datapackage.json, .zip or JSON), not a workbook")
         with open_package(source, profile) as pkg:
             paths = {r.name: r.path for r in pkg.resources if r.spec is not None}
-            with new_file(out) as tmp:
-                try:
-                    rows = write_template(tmp, profile, chosen, source=paths, source_label=source.name, echo=_echo)
-                except UnicodeDecodeError as exc:
-                    raise ToolError(f"a CSV file of {source} is not UTF-8 text: repair the package first "
-                                    "with `jn-exchange fix`") from exc
+            with new_file(out) as tmp:   # a file that cannot be read is a ToolError of write_template
+                rows = write_template(tmp, profile, chosen, source=paths, source_label=source.name, echo=_echo)
         _echo(f"wrote {out}: {sum(rows.values())} rows of {source} in {len(rows)} table sheets")
 
     _guarded("template", go)

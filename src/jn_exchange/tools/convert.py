@@ -26,7 +26,8 @@ from typing import Any, Callable, Iterator
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import Profile, TableSpec, load_profile
-from jn_exchange.tools._package import (ToolError, _kind, check_new_output, new_file, new_folder, open_package)
+from jn_exchange.reader.table import TableReadError, read_records
+from jn_exchange.tools._package import ToolError, check_new_output, input_kind, new_file, new_folder, open_package
 from jn_exchange.tools.init_package import PACKAGE_TITLE, now_utc
 from jn_exchange.tools.xlsx_template import (CODES_SHEET, FIRST_DATA_ROW, NAME_ROW, README_SHEET, TABLES_SHEET,
                                              FieldCodec, codecs, decimal_text, write_template)
@@ -56,7 +57,7 @@ def input_form(src: Path) -> str:
     if src.is_file() and (suffix in XLSX_SUFFIXES or _is_xlsx_zip(src)):
         return "xlsx"
     try:
-        kind = _kind(src)
+        kind = input_kind(src)
     except ToolError as exc:
         raise ToolError(f"{src} is not a .xlsx workbook, a JSON package document or a package "
                         "(folder, datapackage.json, .zip)") from exc
@@ -301,14 +302,14 @@ def stage_json(pkg: Any, stage: Path, profile: Profile, warn: Warnings, version:
         spec = res.spec
         fcs = {fc.field.name: fc for fc in codecs(spec, profile)}
         n = 0
-        with res.path.open(encoding="utf-8", newline="") as fh, \
-                (stage / spec.path).open("w", encoding="utf-8", newline="") as out:
-            reader = csv.reader(fh)
-            header = next(reader, [])
+        # the file jsonform wrote from the document: its header holds the document's keys
+        records = read_records(res.path)
+        with (stage / spec.path).open("w", encoding="utf-8", newline="") as out:
+            header = next(records, (1, []))[1]
             w = csv.writer(out, lineterminator="\n")
             w.writerow(header)
             cols = [fcs.get(h) for h in header]
-            for row in reader:
+            for _, row in records:
                 w.writerow([_canonical(v, fc) if fc is not None and v else v for v, fc in zip(row, cols)])
                 n += 1
         rows[spec.name] = n
@@ -372,7 +373,9 @@ def run(src: Path, out: Path, echo: Echo) -> Path:
                 with new_file(out) as tmp:
                     rows = write_template(tmp, profile, source=source.paths, source_label=src.name, echo=echo)
                 source.rows = rows
-    except UnicodeDecodeError as exc:
+    except TableReadError as exc:
+        raise ToolError(exc.for_user()) from exc
+    except UnicodeDecodeError as exc:     # the JSON form's writer reads the CSV files itself
         raise ToolError(f"a CSV file of {src} is not UTF-8 text: repair the package first with "
                         "`jn-exchange fix`") from exc
     except csv.Error as exc:

@@ -7,7 +7,7 @@ What it repairs (each change is one entry of `OUT/fix-log.json`):
 | `encoding` | GB18030/GBK file re-encoded as UTF-8 | file |
 | `bom` | UTF-8 byte-order mark removed | file |
 | `line_endings` | CRLF / CR line ends written as LF | file |
-| `blank_line` | blank line between records removed | file (line number) |
+| `blank_line` | blank line removed (between records, or before the header), and a line of nothing but `""` | file (line number) |
 | `header_title` | Chinese column title (or a name with spaces / capitals) replaced by the field name | header |
 | `line_end_in_cell` | CRLF / CR inside a quoted cell written as LF | cell |
 | `spaces` | spaces, NBSP, ideographic spaces, zero-width characters around a value removed | every cell |
@@ -23,7 +23,9 @@ What it leaves for the validator (counted in the summary, never guessed): dates 
 form (3/1/2025 could be 1 March or 3 January), impossible dates (2025/2/30), Excel date serials,
 wrong check characters, unknown codes, ragged rows, files in an unknown encoding or with another
 delimiter, amounts with units. Detection reuses the reader (`reader.csvscan.scan_file`:
-encoding, BOM, line ends, header) and the validator's hints (`hints`: date forms, boolean words).
+encoding, BOM, line ends), the records are read by `reader.table` and the header by
+`reader.header` (as the validator reads it), values by the one text policy (`text`), and the
+validator's hints (`hints`: date forms, boolean words).
 
 Personal values in the log are masked as in the validator's reports (`masking.mask_value`).
 The input is never changed; OUT must not exist. Tables stream row by row.
@@ -41,17 +43,16 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from jn_exchange.identifiers import citizen_id_problem, normalize_citizen_id, normalize_uscc, uscc_problem
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
+from jn_exchange.reader.csvscan import FileScan
+from jn_exchange.reader.table import TableReadError, TableRecords, open_table
+from jn_exchange.text import half_width, strip_edges
 from jn_exchange.tools._package import (OpenPackage, Resource, ToolError, copy_resource, open_package,
                                         out_path, prepare_out, refresh_integrity, remove_partial, write_json)
 
 LOG_NAME = "fix-log.json"
 
-# full-width ASCII (U+FF01..U+FF5E) and the ideographic space; nothing else (NFKC would also
-# rewrite CJK compatibility characters, which is not a safe repair)
-_WIDTH = {0xFF01 + i: chr(0x21 + i) for i in range(0x5E)} | {0x3000: " "}
-_WIDTH_TABLE = str.maketrans(_WIDTH)
-_EDGE = " \t\n\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff"
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _DATETIME = re.compile(r"^(\S+?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 # identifiers without a pattern of their own, whose form depends on another cell of the row
@@ -135,6 +136,22 @@ def _plan(spec: FieldSpec, profile: Profile) -> _FieldPlan:
     return plan
 
 
+def identifier_form(v: str, spec: FieldSpec, row: dict[str, str]) -> tuple[str, str | None, str | None]:
+    """(repair form, scheme, problem or None) of an identifier: a USCC upper case without spaces,
+    a citizen id number without spaces and with X (also counterpart.id_number when its id_type is
+    001 居民身份证, rule PN-05); any other value as it is, (v, None, None)."""
+    scheme = spec.identifier_scheme
+    if scheme is None and spec.name in _ROW_IDENTIFIERS and strip_edges(row.get("id_type", "")) == "001":
+        scheme = "citizen_id"
+    if scheme == "uscc":
+        v = normalize_uscc(v)
+        return v, scheme, uscc_problem(v)
+    if scheme == "citizen_id":
+        v = normalize_citizen_id(v)
+        return v, scheme, citizen_id_problem(v)
+    return v, None, None
+
+
 def _iso_date(v: str) -> str | None:
     from jn_exchange.hints import _parse_date_like
 
@@ -148,39 +165,22 @@ def repair_cell(v: str, plan: _FieldPlan, row: dict[str, str]) -> tuple[str, lis
     if "\r" in v:
         v = v.replace("\r\n", "\n").replace("\r", "\n")
         rules.append("line_end_in_cell")
-    s = v.strip(_EDGE)
+    s = strip_edges(v)
     if s != v:
         v = s
         rules.append("spaces")
     if not plan.structured or not v:
         return v, rules, None
     spec = plan.spec
-    w = v.translate(_WIDTH_TABLE).strip(_EDGE)
+    w = strip_edges(half_width(v))
     if w != v:
         v = w
         rules.append("full_width")
-    scheme = spec.identifier_scheme
-    if scheme is None and spec.name == "id_number" and row.get("id_type", "").strip() == "001":
-        scheme = "citizen_id"          # 居民身份证 in counterpart.id_number (rule PN-05)
-    left = None
-    if scheme == "uscc":
-        from jn_exchange.identifiers import uscc_problem
-
-        n = re.sub(r"\s+", "", v).upper()
-        if n != v:
-            v = n
-            rules.append("identifier_form")
-        if uscc_problem(v):
-            left = f"uscc_{uscc_problem(v)}"
-    elif scheme == "citizen_id":
-        from jn_exchange.identifiers import citizen_id_problem, normalize_citizen_id
-
-        n = normalize_citizen_id(v)
-        if n != v:
-            v = n
-            rules.append("identifier_form")
-        if citizen_id_problem(v):
-            left = f"citizen_id_{citizen_id_problem(v)}"
+    n, scheme, problem = identifier_form(v, spec, row)
+    if n != v:
+        v = n
+        rules.append("identifier_form")
+    left = f"{scheme}_{problem}" if problem else None
     if spec.type == "date" and not _ISO_DATE.match(v):
         iso = _iso_date(v)
         if iso:
@@ -227,28 +227,6 @@ def repair_cell(v: str, plan: _FieldPlan, row: dict[str, str]) -> tuple[str, lis
     return v, rules, left
 
 
-# --------------------------------------------------------------------------- header
-def map_header(header: list[str], spec: TableSpec) -> tuple[list[str], list[tuple[int, str, str]]]:
-    """Field names for the file's columns; (position, before, after) for each renamed column.
-    A title maps only when it is unambiguous and the field is not already in the header."""
-    names = set(spec.field_names)
-    by_title = {f.title: f.name for f in spec.fields}
-    taken = {h for h in header if h in names}
-    out, changes = [], []
-    for i, h in enumerate(header):
-        new = h
-        if h not in names:
-            s = h.strip(_EDGE)
-            cand = s if s in names else by_title.get(s) or (s.lower() if s.lower() in names else None) \
-                or by_title.get(s.translate(_WIDTH_TABLE))
-            if cand and cand not in taken:
-                new = cand
-                taken.add(cand)
-                changes.append((i, h, cand))
-        out.append(new)
-    return out, changes
-
-
 # --------------------------------------------------------------------------- tables
 def _fix_table(res: Resource, spec: TableSpec, profile: Profile, out_root: Path, work: Path,
                log: Callable[[dict[str, Any]], None], summary: FixSummary) -> bool:
@@ -256,80 +234,32 @@ def _fix_table(res: Resource, spec: TableSpec, profile: Profile, out_root: Path,
     from jn_exchange.reader.csvscan import scan_file
 
     scan = scan_file(res.path, work / "transcoded")
-    base = {"table": res.name, "file": res.rel_path}
     if scan.encoding not in ("utf-8", "gb18030"):
         summary.left["encoding"] += 1
         return False
     if scan.header is None or scan.delimiter_suspect:
         summary.left["file"] += 1
         return False
-    file_changes: list[dict[str, Any]] = []
-    if scan.encoding == "gb18030":
-        file_changes.append({**base, "row": None, "field": None, "rule": "encoding", "before": "GB18030/GBK", "after": "UTF-8"})
-    if scan.bom:
-        file_changes.append({**base, "row": None, "field": None, "rule": "bom", "before": "BOM", "after": "(none)"})
-    if scan.crlf or scan.bare_cr:
-        before = " + ".join(x for x in (f"CRLF×{scan.crlf}" if scan.crlf else "", f"CR×{scan.bare_cr}" if scan.bare_cr else "") if x)
-        file_changes.append({**base, "row": None, "field": None, "rule": "line_endings", "before": before, "after": "LF"})
-    plans: dict[str, _FieldPlan] = {f.name: _plan(f, profile) for f in spec.fields}
+    base = {"table": res.name, "file": res.rel_path}
+    rewrite = _TableRewrite(base, {f.name: _plan(f, profile) for f in spec.fields})
     dest = out_path(out_root, res.rel_path)
     pending = work / f"log-{res.index}.jsonl"    # this table's entries, appended to the log on success
-    cells = 0
-    rules: Counter = Counter()
-    left: Counter = Counter()
     try:
-        with scan.load_path.open(encoding="utf-8-sig", newline="") as src, \
-                dest.open("w", encoding="utf-8", newline="") as dst, pending.open("w", encoding="utf-8") as plog:
-            reader = csv.reader(src)
-            writer = csv.writer(dst, lineterminator="\n")
-            raw_header = next(reader)
-            header, renamed = map_header([h.lstrip("\ufeff") for h in raw_header], spec)
-            writer.writerow(header)
-            for i, before, after in renamed:
-                plog.write(json.dumps({**base, "row": 1, "field": after, "rule": "header_title",
-                                       "before": before, "after": after}, ensure_ascii=False) + "\n")
-                rules["header_title"] += 1
-            width = len(header)
-            record = 1
-            last_line = reader.line_num
-            for cells_in in reader:
-                start_line = last_line + 1
-                last_line = reader.line_num
-                if not cells_in or (len(cells_in) == 1 and cells_in[0] == "" and width > 1):
-                    plog.write(json.dumps({**base, "row": None, "line": start_line, "field": None,
-                                           "rule": "blank_line", "before": "(blank line)", "after": "(removed)"},
-                                          ensure_ascii=False) + "\n")
-                    rules["blank_line"] += 1
-                    continue
-                record += 1
-                if len(cells_in) != width:          # ragged row: never guess which cell is which
-                    left["ragged_row"] += 1
-                    writer.writerow(cells_in)
-                    continue
-                row = dict(zip(header, cells_in))
-                out_cells = []
-                for name, value in zip(header, cells_in):
-                    plan = plans.get(name)
-                    if plan is None:
-                        out_cells.append(value)
-                        continue
-                    new, applied, why = repair_cell(value, plan, row)
-                    if why:
-                        left[why] += 1
-                    if applied and new != value:
-                        cells += 1
-                        rules.update(applied)
-                        plog.write(json.dumps({**base, "row": record, "line": start_line, "field": name,
-                                               "rule": "+".join(applied), "before": _shown(value, plan.spec),
-                                               "after": _shown(new, plan.spec)}, ensure_ascii=False) + "\n")
-                    out_cells.append(new)
-                    row[name] = new
-                writer.writerow(out_cells)
-    except (csv.Error, UnicodeDecodeError, StopIteration) as exc:
+        with dest.open("w", encoding="utf-8", newline="") as dst, pending.open("w", encoding="utf-8") as plog:
+            rewrite.plog = plog
+            table = open_table(res.path, spec, scan.encoding, on_blank=rewrite.blank_line)
+            if table is not None:
+                rewrite.run(table, csv.writer(dst, lineterminator="\n"))
+        if table is None:                           # nothing but blank lines
+            dest.unlink()
+            summary.left["file"] += 1
+            return False
+    except TableReadError as exc:
         dest.unlink(missing_ok=True)
         summary.left["unreadable_csv"] += 1
-        summary.untouched_files.append(f"{res.rel_path} ({type(exc).__name__}: {exc})")
+        summary.untouched_files.append(exc.describe(res.rel_path))
         return False
+    file_changes = _file_changes(scan, base)
     for entry in file_changes:
         log(entry)
         summary.rules[entry["rule"]] += 1
@@ -337,11 +267,84 @@ def _fix_table(res: Resource, spec: TableSpec, profile: Profile, out_root: Path,
         for line in plog:
             log(json.loads(line))
     pending.unlink()
-    summary.cells += cells
-    summary.rules.update(rules)
-    summary.left.update(left)
-    summary.tables += 1 if (file_changes or cells or rules) else 0
+    summary.cells += rewrite.cells
+    summary.rules.update(rewrite.rules)
+    summary.left.update(rewrite.left)
+    summary.tables += 1 if (file_changes or rewrite.cells or rewrite.rules) else 0
     return True
+
+
+def _file_changes(scan: FileScan, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Log entries of the repairs to the file as a whole: encoding, BOM, line ends."""
+    changes: list[dict[str, Any]] = []
+    if scan.encoding == "gb18030":
+        changes.append({**base, "row": None, "field": None, "rule": "encoding", "before": "GB18030/GBK", "after": "UTF-8"})
+    if scan.bom:
+        changes.append({**base, "row": None, "field": None, "rule": "bom", "before": "BOM", "after": "(none)"})
+    if scan.crlf or scan.bare_cr:
+        before = " + ".join(x for x in (f"CRLF×{scan.crlf}" if scan.crlf else "", f"CR×{scan.bare_cr}" if scan.bare_cr else "") if x)
+        changes.append({**base, "row": None, "field": None, "rule": "line_endings", "before": before, "after": "LF"})
+    return changes
+
+
+@dataclass
+class _TableRewrite:
+    """One table's records repaired into the writer; its log entries go to `plog` (JSON lines)
+    in file order, and are kept only when the whole table could be read."""
+
+    base: dict[str, Any]
+    plans: dict[str, _FieldPlan]
+    plog: TextIO | None = None
+    cells: int = 0
+    rules: Counter = dc_field(default_factory=Counter)
+    left: Counter = dc_field(default_factory=Counter)
+
+    def _entry(self, **entry: Any) -> None:
+        assert self.plog is not None
+        self.plog.write(json.dumps({**self.base, **entry}, ensure_ascii=False) + "\n")
+
+    def blank_line(self, line: int) -> None:
+        self._entry(row=None, line=line, field=None, rule="blank_line", before="(blank line)", after="(removed)")
+        self.rules["blank_line"] += 1
+
+    def run(self, table: TableRecords, writer: Any) -> None:
+        header, renamed = table.reading.rewritten()
+        writer.writerow(header)
+        for _, before, after in renamed:
+            self._entry(row=1, field=after, rule="header_title", before=before, after=after)
+            self.rules["header_title"] += 1
+        width = len(header)
+        record = 1
+        for line, cells in table.records:
+            if len(cells) == 1 and cells[0] == "" and width > 1:
+                self.blank_line(line)       # a line of nothing but "": as blank as an empty one
+                continue
+            record += 1
+            if len(cells) != width:         # ragged row: never guess which cell is which
+                self.left["ragged_row"] += 1
+                writer.writerow(cells)
+                continue
+            writer.writerow(self._repaired(header, cells, record, line))
+
+    def _repaired(self, header: list[str], cells: list[str], record: int, line: int) -> list[str]:
+        row = dict(zip(header, cells))
+        out = []
+        for name, value in zip(header, cells):
+            plan = self.plans.get(name)
+            if plan is None:
+                out.append(value)
+                continue
+            new, applied, why = repair_cell(value, plan, row)
+            if why:
+                self.left[why] += 1
+            if applied and new != value:
+                self.cells += 1
+                self.rules.update(applied)
+                self._entry(row=record, line=line, field=name, rule="+".join(applied),
+                            before=_shown(value, plan.spec), after=_shown(new, plan.spec))
+            out.append(new)
+            row[name] = new
+        return out
 
 
 def fix_package(src: Path, out: Path) -> FixSummary:
@@ -381,4 +384,4 @@ def run(src: Path, out: Path, echo: Callable[[str], None]) -> None:
         echo(line)
 
 
-__all__ = ["fix_package", "repair_cell", "map_header", "FixSummary", "ToolError", "LOG_NAME"]
+__all__ = ["fix_package", "repair_cell", "FixSummary", "ToolError", "LOG_NAME"]

@@ -50,13 +50,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
-from jn_exchange.tools._package import (OpenPackage, ToolError, open_package, out_path, prepare_out,
+from jn_exchange.reader.table import TableReadError, open_table
+from jn_exchange.text import half_width, strip_edges
+from jn_exchange.tools.fix import identifier_form
+from jn_exchange.tools._package import (OpenPackage, Resource, ToolError, open_package, out_path, prepare_out,
                                         refresh_integrity, remove_partial, write_json)
 
 MIN_KEY_BYTES = 32
 LOG_NAME = "pseudonymize-log.json"
-_WIDTH_TABLE = str.maketrans({0xFF01 + i: chr(0x21 + i) for i in range(0x5E)} | {0x3000: " "})
-_EDGE = " \t\n\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -100,22 +101,10 @@ def treatment(spec: FieldSpec) -> str:
 
 def normalise(value: str, spec: FieldSpec, row: dict[str, str]) -> tuple[str, str | None]:
     """(normalised value, problem or None). A value with a problem must not be hashed."""
-    v = value.strip(_EDGE).translate(_WIDTH_TABLE).strip(_EDGE)
-    scheme = spec.identifier_scheme
-    if scheme is None and spec.name == "id_number" and row.get("id_type", "").strip() == "001":
-        scheme = "citizen_id"
-    if scheme == "citizen_id":
-        from jn_exchange.identifiers import citizen_id_problem, normalize_citizen_id
-
-        v = normalize_citizen_id(v)
-        problem = citizen_id_problem(v)
-        return v, (f"citizen id number: {problem}" if problem else None)
-    if scheme == "uscc":
-        from jn_exchange.identifiers import uscc_problem
-
-        v = re.sub(r"\s+", "", v).upper()
-        problem = uscc_problem(v)
-        return v, (f"credit code: {problem}" if problem else None)
+    v = strip_edges(half_width(strip_edges(value)))
+    v, scheme, problem = identifier_form(v, spec, row)
+    if problem:
+        return v, f"{'citizen id number' if scheme == 'citizen_id' else 'credit code'}: {problem}"
     return v, None
 
 
@@ -145,63 +134,61 @@ class PseudoSummary:
         return lines
 
 
-def _table(res, spec: TableSpec, key: bytes, out: Path, log: list[dict[str, Any]], s: PseudoSummary) -> None:
-    from jn_exchange.masking import mask_value
-    from jn_exchange.tools.fix import map_header
-
+def _table(res: Resource, spec: TableSpec, key: bytes, out: Path, log: list[dict[str, Any]], s: PseudoSummary) -> None:
     dest = out_path(out, res.rel_path)
     try:
-        with res.path.open(encoding="utf-8-sig", newline="") as src, dest.open("w", encoding="utf-8", newline="") as dst:
-            reader = csv.reader(src)
-            writer = csv.writer(dst, lineterminator="\n")
-            header = next(reader, None)
-            if header is None:
+        with dest.open("w", encoding="utf-8", newline="") as dst:
+            table = open_table(res.path, spec)
+            if table is None:
                 return
-            names, _ = map_header(header, spec)
-            writer.writerow(header)
+            writer = csv.writer(dst, lineterminator="\n")
+            writer.writerow(table.header)
+            names = table.names
             specs = [spec.field(n) for n in names]
-            for n, f in zip(header, specs):
+            for n, f in zip(table.header, specs):
                 if f is None:
                     s.unknown_columns.append(f"{res.name}.{n}")
-            record = 1
-            for cells in reader:
-                if not cells:
-                    continue
-                record += 1
-                row = dict(zip(names, cells))
-                new = []
-                for value, f in zip(cells, specs):
-                    if f is None:
-                        new.append("")
-                        continue
-                    t = treatment(f)
-                    if t == "clear" or value == "":
-                        new.append(value)
-                    elif t == "drop":
-                        new.append("")
-                        s.dropped[f"{res.name}.{f.name}"] += 1
-                    elif t == "mask":
-                        new.append(mask_value(value.strip(_EDGE), personal=True) or "")
-                        s.masked[f"{res.name}.{f.name}"] += 1
-                    elif t == "keyed_hash":
-                        norm, problem = normalise(value, f, row)
-                        if problem or not norm:
-                            new.append("")
-                            s.invalid[f"{res.name}.{f.name}"] += 1
-                            log.append({"table": res.name, "row": record, "field": f.name,
-                                        "problem": problem or "empty after normalisation",
-                                        "value": mask_value(value, personal=True), "action": "emptied, not hashed"})
-                        else:
-                            new.append(keyed_hash(key, norm))
-                            s.hashed[f"{res.name}.{f.name}"] += 1
-                    else:
-                        raise ToolError(f"{res.name}.{f.name}: unknown exchange treatment {t!r}")
-                new.extend("" for _ in range(len(cells) - len(new)))   # ragged: never copy unknown cells
-                writer.writerow(new)
-    except UnicodeDecodeError as exc:
-        raise ToolError(f"{res.rel_path} is not UTF-8; run `jn-exchange fix` first") from exc
-    except csv.Error as exc:
-        raise ToolError(f"{res.rel_path} cannot be read as CSV ({exc}); run `jn-exchange fix` or `validate` first") from exc
+            for record, (_, cells) in enumerate(table.records, start=2):
+                writer.writerow(_treated(cells, names, specs, key, res.name, record, log, s))
+    except TableReadError as exc:
+        raise ToolError(exc.for_user(res.rel_path)) from exc
+
+
+def _treated(cells: list[str], names: list[str], specs: list[FieldSpec | None], key: bytes, table: str,
+             record: int, log: list[dict[str, Any]], s: PseudoSummary) -> list[str]:
+    """One record with every field's exchange treatment applied."""
+    from jn_exchange.masking import mask_value
+
+    row = dict(zip(names, cells))
+    new = []
+    for value, f in zip(cells, specs):
+        if f is None:
+            new.append("")
+            continue
+        t = treatment(f)
+        if t == "clear" or value == "":
+            new.append(value)
+        elif t == "drop":
+            new.append("")
+            s.dropped[f"{table}.{f.name}"] += 1
+        elif t == "mask":
+            new.append(mask_value(strip_edges(value), personal=True) or "")
+            s.masked[f"{table}.{f.name}"] += 1
+        elif t == "keyed_hash":
+            norm, problem = normalise(value, f, row)
+            if problem or not norm:
+                new.append("")
+                s.invalid[f"{table}.{f.name}"] += 1
+                log.append({"table": table, "row": record, "field": f.name,
+                            "problem": problem or "empty after normalisation",
+                            "value": mask_value(value, personal=True), "action": "emptied, not hashed"})
+            else:
+                new.append(keyed_hash(key, norm))
+                s.hashed[f"{table}.{f.name}"] += 1
+        else:
+            raise ToolError(f"{table}.{f.name}: unknown exchange treatment {t!r}")
+    new.extend("" for _ in range(len(cells) - len(new)))   # ragged: never copy unknown cells
+    return new
 
 
 def pseudonymize_package(src: Path, out: Path, key: bytes) -> PseudoSummary:

@@ -65,6 +65,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from jn_exchange.profile import Profile, load_profile
+from jn_exchange.reader.table import TableReadError, open_table
+from jn_exchange.text import strip_edges
 from jn_exchange.tools._package import OpenPackage, ToolError, open_package
 
 COLUMNS = [
@@ -95,8 +97,6 @@ def wan_yuan(amount: str) -> str:
 
 
 def _rows(pkg: OpenPackage, name: str) -> Iterator[dict[str, str]]:
-    from jn_exchange.tools.fix import map_header
-
     res = pkg.table(name)
     if res is None:
         if name in REQUIRED_TABLES:
@@ -104,19 +104,14 @@ def _rows(pkg: OpenPackage, name: str) -> Iterator[dict[str, str]]:
                             + ", ".join(REQUIRED_TABLES))
         return
     try:
-        with res.path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None:
-                return
-            names, _ = map_header(header, res.spec)
-            for cells in reader:
-                if cells:
-                    yield {k: v.strip() for k, v in zip(names, cells)}
-    except UnicodeDecodeError as exc:
-        raise ToolError(f"{res.rel_path} is not UTF-8; run `jn-exchange fix` first") from exc
-    except csv.Error as exc:
-        raise ToolError(f"{res.rel_path} cannot be read as CSV ({exc}); run `jn-exchange validate` on it") from exc
+        table = open_table(res.path, res.spec)
+        if table is None:
+            return
+        names = table.names
+        for _, cells in table.records:
+            yield {k: strip_edges(v) for k, v in zip(names, cells)}
+    except TableReadError as exc:
+        raise ToolError(exc.for_user(res.rel_path)) from exc
 
 
 def _date(v: str, style: str) -> str:

@@ -24,7 +24,6 @@ large package (`--from`) needs little memory."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import re
@@ -35,6 +34,7 @@ from typing import Any, Callable, Iterable
 
 from jn_exchange import STANDARD_VERSION, __version__
 from jn_exchange.profile import FieldSpec, Profile, TableSpec
+from jn_exchange.reader.table import TableReadError, open_table
 from jn_exchange.tools._package import ToolError
 
 README_SHEET, CODES_SHEET, TABLES_SHEET = "README", "_codes", "_tables"
@@ -402,162 +402,189 @@ def write_template(out: Path, profile: Profile, tables: list[str] | None = None,
     """Write the workbook `out` (the caller makes sure it is new). With `source` (table -> CSV
     file of a package), the sheets are pre-filled. Returns the rows written per table."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
-    from openpyxl.utils.exceptions import IllegalCharacterError
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     chosen = [profile.tables[t] for t in (tables or list(profile.tables))]
     names = sheet_names(t.name for t in chosen)
     st = _styles()
     wb = Workbook(write_only=True)
+    _write_readme(wb.create_sheet(README_SHEET), chosen, names, source_label, st)
+    lists = _code_lists(profile)
+    list_ref = {cname: f"'{CODES_SHEET}'!${_col(i)}$3:${_col(i)}${2 + max(1, len(vals))}"
+                for i, (cname, vals) in enumerate(lists.items(), 1)}
     counts: dict[str, int] = {}
+    try:
+        for spec in chosen:
+            ws = wb.create_sheet(names[spec.name])
+            fcs = codecs(spec, profile)
+            _lay_out_columns(ws, spec, fcs, list_ref)
+            ws.append(_title_row(ws, spec, fcs, profile, st))
+            ws.append([_cell(ws, f.name, st.name, st.fill_name, TEXT_FMT) for f in spec.fields])
+            counts[spec.name] = _prefill(ws, spec, fcs, source[spec.name], echo) if source and spec.name in source else 0
+    except BaseException:
+        _abandon(wb)
+        raise
+    _write_codes(wb.create_sheet(CODES_SHEET), lists, profile)
+    ws = wb.create_sheet(TABLES_SHEET)         # sheet -> table, read back by convert
+    ws.sheet_state = "hidden"
+    ws.append(["sheet", "table", "title", "standard_version"])
+    for t in chosen:
+        ws.append([names[t.name], t.name, t.title, STANDARD_VERSION])
+    wb.save(out)
+    return counts
 
-    # README
-    ws = wb.create_sheet(README_SHEET)
+
+def _abandon(wb: Any) -> None:
+    """Close the sheets of a workbook that will not be saved: openpyxl's write-only sheets left
+    open print "Exception ignored" tracebacks when the interpreter exits."""
+    for ws in wb.worksheets:
+        if not ws.closed:
+            try:
+                ws.close()
+            except Exception:  # noqa: BLE001 - only tidying up after the error being raised
+                pass
+
+
+def _cell(ws: Any, value: Any, font: Any = None, fill: Any = None, fmt: str | None = None, align: Any = None) -> Any:
+    """A write-only cell; text that starts with `=` stays text, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        c.font = font
+    if fill is not None:
+        c.fill = fill
+    if fmt is not None:
+        c.number_format = fmt
+    if align is not None:
+        c.alignment = align
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"
+    return c
+
+
+def _write_readme(ws: Any, chosen: list[TableSpec], names: dict[str, str], source_label: str | None,
+                  st: _Styles) -> None:
     for letter, width in zip("ABCD", (44, 40, 30, 60)):
         ws.column_dimensions[letter].width = width
-
-    def cell(value: Any, font: Any = None, fill: Any = None, fmt: str | None = None, align: Any = None):
-        c = WriteOnlyCell(ws, value=value)
-        if font is not None:
-            c.font = font
-        if fill is not None:
-            c.fill = fill
-        if fmt is not None:
-            c.number_format = fmt
-        if align is not None:
-            c.alignment = align
-        if isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"   # text, never a formula
-        return c
-
     for style, text in _readme_lines(chosen, names, source_label):
-        ws.append([cell(text, st.heading if style == "h" else st.bold if style == "b" else None)])
+        ws.append([_cell(ws, text, st.heading if style == "h" else st.bold if style == "b" else None)])
     ws.append([])
-    ws.append([cell("工作表一览 · Sheets", st.bold)])
-    ws.append([cell(h, st.bold, st.fill_name) for h in ("工作表 Sheet", "表名 Table", "中文名称 Title", "备注 Note")])
+    ws.append([_cell(ws, "工作表一览 · Sheets", st.bold)])
+    ws.append([_cell(ws, h, st.bold, st.fill_name) for h in ("工作表 Sheet", "表名 Table", "中文名称 Title", "备注 Note")])
     for t in chosen:
         note = ("名称超过 31 个字符，已缩短 · table name longer than 31 characters, sheet name shortened"
                 if names[t.name] != t.name else "")
-        ws.append([cell(names[t.name]), cell(t.name), cell(t.title), cell(note)])
+        ws.append([_cell(ws, names[t.name]), _cell(ws, t.name), _cell(ws, t.title), _cell(ws, note)])
 
-    # where each code list lives in _codes
+
+def _code_lists(profile: Profile) -> dict[str, list[str]]:
+    """The drop-down lists, in their column order in _codes: yes/no first, then every code list."""
     lists: dict[str, list[str]] = {BOOLEAN_LIST: [f"{c}{SEP}{lab}" for c, lab in BOOL_LABELS.items()]}
     for cname, cl in profile.codelists.items():
         lists[cname] = [f"{v['code']}{SEP}{v['label']}" if v.get("label") else v["code"] for v in cl["values"]]
-    list_ref = {cname: f"'{CODES_SHEET}'!${_col(i)}$3:${_col(i)}${2 + max(1, len(vals))}"
-                for i, (cname, vals) in enumerate(lists.items(), 1)}
+    return lists
 
-    for spec in chosen:
-        sheet = names[spec.name]
-        ws = wb.create_sheet(sheet)
-        fcs = codecs(spec, profile)
-        ws.freeze_panes = f"A{FIRST_DATA_ROW}"
-        ws.row_dimensions[TITLE_ROW].height = 32
-        for i, (f, fc) in enumerate(zip(spec.fields, fcs), 1):
-            letter = _col(i)
-            width = max(_display_width(f.title) + 4, len(f.name) + 2, 10)
-            if fc.kind == "date":
-                width = max(width, 12)
-            elif fc.kind == "datetime":
-                width = max(width, 20)
-            elif fc.choices:
-                width = max(width, min(40, max(_display_width(c) for c in fc.choices) + 3))
-            dim = ws.column_dimensions[letter]
-            dim.width = min(width, 50)
-            dim.number_format = fc.fmt   # applies to what is typed into new cells of the column
-            if fc.choices:
-                ref = list_ref[BOOLEAN_LIST if fc.kind == "boolean" else f.codelist]
-                dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
-                                    errorStyle="warning", errorTitle="不在列表中 · not in the list",
-                                    error="请从下拉列表中选择（也可以只填代码）。Choose from the list (or type the bare code).")
-                dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{EXCEL_MAX_ROWS}")
-                ws.data_validations.append(dv)
 
-        titles = []
-        for f, fc in zip(spec.fields, fcs):
-            c = cell(("*" if f.required else "") + f.title, st.title_required if f.required else st.title,
-                     st.fill_required if f.required else st.fill_optional, TEXT_FMT, st.wrap)
-            note = [f"{f.title}（{f.name}）", f"{'必填 required' if f.required else '选填 optional'} · {f.type}"
-                    + (f" · {fc.fmt}" if fc.kind in ("date", "datetime", "number") else "")]
-            if f.codelist and f.codelist in profile.codelists:
-                note.append(f"代码表 code list: {profile.codelists[f.codelist].get('title', '')} ({f.codelist})")
-            if f.raw.get("description"):
-                note.append(str(f.raw["description"]))
-            comment = Comment("\n".join(note)[:1500], "jn-exchange")
-            comment.width, comment.height = 320, 160
-            c.comment = comment
-            titles.append(c)
-        ws.append(titles)
-        ws.append([cell(f.name, st.name, st.fill_name, TEXT_FMT) for f in spec.fields])
-
-        n = 0
-        if source and spec.name in source:
-            n = _prefill(ws, cell, spec, fcs, source[spec.name], echo, IllegalCharacterError)
-        counts[spec.name] = n
-
-    # _codes: one column per list, row 1 its name, row 2 its title, values from row 3
-    ws = wb.create_sheet(CODES_SHEET)
+def _write_codes(ws: Any, lists: dict[str, list[str]], profile: Profile) -> None:
+    """_codes (hidden): one column per list, row 1 its name, row 2 its title, values from row 3."""
     ws.sheet_state = "hidden"
     titles = {BOOLEAN_LIST: "是/否"} | {c: str(cl.get("title", "")) for c, cl in profile.codelists.items()}
     columns = [[cname, titles[cname], *vals] for cname, vals in lists.items()]
     for r in range(max(len(c) for c in columns)):
         ws.append([c[r] if r < len(c) else None for c in columns])
 
-    # _tables: sheet -> table
-    ws = wb.create_sheet(TABLES_SHEET)
-    ws.sheet_state = "hidden"
-    ws.append(["sheet", "table", "title", "standard_version"])
-    for t in chosen:
-        ws.append([names[t.name], t.name, t.title, STANDARD_VERSION])
 
-    wb.save(out)
-    return counts
+def _lay_out_columns(ws: Any, spec: TableSpec, fcs: list[FieldCodec], list_ref: dict[str, str]) -> None:
+    """Frozen title rows, column widths and formats, and the drop-down list of each coded column."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    ws.row_dimensions[TITLE_ROW].height = 32
+    for i, (f, fc) in enumerate(zip(spec.fields, fcs), 1):
+        letter = _col(i)
+        width = max(_display_width(f.title) + 4, len(f.name) + 2, 10)
+        if fc.kind == "date":
+            width = max(width, 12)
+        elif fc.kind == "datetime":
+            width = max(width, 20)
+        elif fc.choices:
+            width = max(width, min(40, max(_display_width(c) for c in fc.choices) + 3))
+        dim = ws.column_dimensions[letter]
+        dim.width = min(width, 50)
+        dim.number_format = fc.fmt   # applies to what is typed into new cells of the column
+        if fc.choices:
+            ref = list_ref[BOOLEAN_LIST if fc.kind == "boolean" else f.codelist]
+            dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
+                                errorStyle="warning", errorTitle="不在列表中 · not in the list",
+                                error="请从下拉列表中选择（也可以只填代码）。Choose from the list (or type the bare code).")
+            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{EXCEL_MAX_ROWS}")
+            ws.data_validations.append(dv)
 
 
-def _prefill(ws: Any, cell: Callable[..., Any], spec: TableSpec, fcs: list[FieldCodec], path: Path,
-             echo: Callable[[str], None], illegal: type[Exception]) -> int:
+def _title_row(ws: Any, spec: TableSpec, fcs: list[FieldCodec], profile: Profile, st: _Styles) -> list[Any]:
+    """Row 1: the Chinese titles (* and orange when required), each with a note on the field."""
+    from openpyxl.comments import Comment
+
+    titles = []
+    for f, fc in zip(spec.fields, fcs):
+        c = _cell(ws, ("*" if f.required else "") + f.title, st.title_required if f.required else st.title,
+                  st.fill_required if f.required else st.fill_optional, TEXT_FMT, st.wrap)
+        note = [f"{f.title}（{f.name}）", f"{'必填 required' if f.required else '选填 optional'} · {f.type}"
+                + (f" · {fc.fmt}" if fc.kind in ("date", "datetime", "number") else "")]
+        if f.codelist and f.codelist in profile.codelists:
+            note.append(f"代码表 code list: {profile.codelists[f.codelist].get('title', '')} ({f.codelist})")
+        if f.raw.get("description"):
+            note.append(str(f.raw["description"]))
+        comment = Comment("\n".join(note)[:1500], "jn-exchange")
+        comment.width, comment.height = 320, 160
+        c.comment = comment
+        titles.append(c)
+    return titles
+
+
+def _prefill(ws: Any, spec: TableSpec, fcs: list[FieldCodec], path: Path, echo: Callable[[str], None]) -> int:
     """Stream the CSV file of one table into its sheet; returns the number of records."""
-    by_name = {fc.field.name: i for i, fc in enumerate(fcs)}
-    n = 0
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None:
-                return 0
-            where = [by_name.get(h) for h in header]
-            unknown = [h for h, w in zip(header, where) if w is None]
-            if unknown:
-                echo(f"warning: {spec.name}: columns {', '.join(unknown)} are not fields of the table; left out")
-            width = len(fcs)
-            for row in reader:
-                if not row or all(v == "" for v in row):
-                    continue
-                n += 1
-                if n > EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1:
-                    raise ToolError(f"{spec.name} has more rows than an Excel sheet can hold "
-                                    f"({EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1})")
-                values: list[Any] = [None] * width
-                for text, w in zip(row, where):
-                    if w is None or text == "":
-                        continue
-                    if len(text) > EXCEL_MAX_CELL_CHARS:
-                        raise ToolError(f"{spec.name} record {n} field {fcs[w].field.name}: more than "
-                                        f"{EXCEL_MAX_CELL_CHARS} characters, which an Excel cell cannot hold")
-                    value, fmt = fcs[w].to_excel(text)
-                    try:
-                        values[w] = cell(value, fmt=fmt)
-                    except illegal as exc:
-                        raise ToolError(f"{spec.name} record {n} field {fcs[w].field.name}: a control character "
-                                        "that an Excel cell cannot hold") from exc
-                ws.append(values)
-    except UnicodeDecodeError as exc:
-        raise ToolError(f"{path.name} is not UTF-8 text: repair the package first with `jn-exchange fix`") from exc
-    except csv.Error as exc:
-        raise ToolError(f"{path.name} is not a readable CSV file: {exc}") from exc
+        table = open_table(path, spec)
+        if table is None:
+            return 0
+        by_name = {fc.field.name: i for i, fc in enumerate(fcs)}
+        where = [by_name.get(n) for n in table.names]
+        unknown = [h for h, w in zip(table.header, where) if w is None]
+        if unknown:
+            echo(f"warning: {spec.name}: columns {', '.join(unknown)} are not fields of the table; left out")
+        n = 0
+        for _, row in table.records:
+            if all(v == "" for v in row):
+                continue
+            n += 1
+            if n > EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1:
+                raise ToolError(f"{spec.name} has more rows than an Excel sheet can hold "
+                                f"({EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1})")
+            ws.append(_prefilled_row(ws, spec, fcs, row, where, n))
+    except TableReadError as exc:
+        raise ToolError(exc.for_user(path.name)) from exc
     return n
+
+
+def _prefilled_row(ws: Any, spec: TableSpec, fcs: list[FieldCodec], row: list[str], where: list[int | None],
+                   n: int) -> list[Any]:
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    values: list[Any] = [None] * len(fcs)
+    for text, w in zip(row, where):
+        if w is None or text == "":
+            continue
+        if len(text) > EXCEL_MAX_CELL_CHARS:
+            raise ToolError(f"{spec.name} record {n} field {fcs[w].field.name}: more than "
+                            f"{EXCEL_MAX_CELL_CHARS} characters, which an Excel cell cannot hold")
+        value, fmt = fcs[w].to_excel(text)
+        try:
+            values[w] = _cell(ws, value, fmt=fmt)
+        except IllegalCharacterError as exc:
+            raise ToolError(f"{spec.name} record {n} field {fcs[w].field.name}: a control character "
+                            "that an Excel cell cannot hold") from exc
+    return values
 
 
 def parse_tables(option: str | None, profile: Profile) -> list[str] | None:
