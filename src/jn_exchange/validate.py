@@ -14,34 +14,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import tempfile
 import time
-import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from jn_exchange import STANDARD_VERSION, __version__, business
 from jn_exchange.config import Config
-from jn_exchange.descriptor import Fatal, check_declared_size_and_hash
-from jn_exchange.engine import Engine
+from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash
+from jn_exchange.engine import Engine, EngineSettings
+from jn_exchange.engine.keys import ForeignKey, KeyFindings
 from jn_exchange.filechecks import check_file, check_header
 from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
-from jn_exchange.package import InputError, identify, open_package
-from jn_exchange.profile import load_profile
+from jn_exchange.package import InputError, file_sha256, identify, open_package
+from jn_exchange.profile import Profile, load_profile
 from jn_exchange.reader.csvscan import scan_file
 
 Progress = Callable[[str, int, int], None]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: Severity = Severity.ERROR,
@@ -64,9 +56,13 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             try:
                 pkg = open_package(source, profile, collector, config.limits, work)
                 declared_version = pkg.standard_version
-                sha = _check_tables(pkg.root, pkg.tables, work, profile, collector, config, stats, progress, sha,
-                                   memory_limit, as_of, pseudonymized=pkg.pseudonymized,
-                                   declared=pkg.declared_names)
+                checked = _check_tables(RunContext(
+                    root=pkg.root, refs=tuple(pkg.tables), work=work, profile=profile, collector=collector,
+                    config=config, as_of=as_of, memory_limit=memory_limit, progress=progress,
+                    pseudonymized=pkg.pseudonymized, declared=pkg.declared_names))
+                stats = checked.stats
+                if sha is None:
+                    sha = checked.package_sha256()
             except Fatal:
                 pass
     except PermissionError as exc:
@@ -80,69 +76,96 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
         fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3))
 
 
-def _check_tables(root: Path, refs, work: Path, profile, collector: Collector, config: Config,
-                  stats: list[ResourceStat], progress: Progress | None, sha: str | None, memory_limit: str,
-                  as_of: dt.date, pseudonymized: bool = False, declared: frozenset[str] = frozenset()) -> str | None:
+@dataclass(frozen=True)
+class RunContext:
+    """What the table checks of one validation work with."""
+    root: Path                        # the folder holding datapackage.json
+    refs: tuple[ResourceRef, ...]     # the declared tables whose files can be read
+    work: Path                        # the run's private folder
+    profile: Profile
+    collector: Collector
+    config: Config
+    as_of: dt.date
+    memory_limit: str = "1GB"
+    progress: Progress | None = None
+    pseudonymized: bool = False
+    declared: frozenset[str] = frozenset()   # every resource name the descriptor declares
+
+
+@dataclass
+class TablesChecked:
+    stats: list[ResourceStat] = field(default_factory=list)   # one per table, in profile order
+    manifest: list[str] = field(default_factory=list)         # "path<TAB>sha256" of every file read
+
+    def package_sha256(self) -> str:
+        """A folder's identity: the hash of the manifest of its declared files."""
+        return hashlib.sha256("\n".join(sorted(self.manifest)).encode()).hexdigest()
+
+
+def _check_tables(run: RunContext) -> TablesChecked:
     # Tables are loaded and checked by `workers` threads at once, one table's Python scan
     # overlapping another's DuckDB queries; DuckDB gets the cores left per worker (one on the
     # 2-core target, measured faster than two threads per query: its parallel CSV reader costs
     # more than it gains on files of tens of MB, and the workers already fill the cores)
     workers = max(1, min(4, os.cpu_count() or 2))
-    engine = Engine(work / "engine", profile, collector, config.limits, memory_limit=memory_limit,
-                    threads=max(1, (os.cpu_count() or 2) // workers))
-    engine.pseudonymized = pseudonymized
-    engine.view_columns = business.names_used()
-    manifest: list[str] = [f"datapackage.json\t{_sha256(root / 'datapackage.json')}"]
+    checked = TablesChecked(manifest=[f"datapackage.json\t{file_sha256(run.root / 'datapackage.json')}"])
+    settings = EngineSettings(limits=run.config.limits, memory_limit=run.memory_limit,
+                              threads=max(1, (os.cpu_count() or 2) // workers), pseudonymized=run.pseudonymized,
+                              view_columns=business.names_used())
+    engine = Engine(run.work / "engine", run.profile, run.collector, settings)
     try:
-        order = {name: i for i, name in enumerate(profile.tables)}
-        refs = sorted(refs, key=lambda r: order[r.name])
+        order = {name: i for i, name in enumerate(run.profile.tables)}
+        refs = sorted(run.refs, key=lambda r: order[r.name])
         total = len(refs)
         done = iter(range(1, total + 1))   # next() is atomic enough for a progress count
 
-        def check_one(ref) -> tuple[str, ResourceStat]:
-            engine.bind_thread()
-            scan = scan_file(ref.path, work / "transcoded")
-            stat = ResourceStat(ref.name, ref.rel_path, None, ref.spec.title)
-            check_declared_size_and_hash(ref, scan.size, scan.sha256, collector)
-            if check_file(ref.name, ref.rel_path, scan, collector):
-                rename = check_header(ref.spec, scan.header or [], collector)
-                table = engine.load(ref.spec, scan, scan.header or [], rename)
-                if table is not None:
-                    stat.rows = table.rows
-                    engine.check_cells(table)
-                    engine.check_keys(table)
-                    engine.create_typed_view(ref.name)
-            if progress:
-                progress(ref.name, next(done), total)
-            return f"{ref.rel_path}\t{scan.sha256}", stat
-
-        def refs_of(group):
-            engine.bind_thread()
-            return engine.check_reference_group(group)
-
-        def install_calendar() -> None:
-            engine.bind_thread()
-            business.prepare(engine.con, as_of)
+        def check_one(ref: ResourceRef) -> tuple[str, ResourceStat]:
+            line, stat = _check_table(engine, run, ref)
+            if run.progress:
+                run.progress(ref.name, next(done), total)
+            return line, stat
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            prepared = pool.submit(install_calendar)   # the business rules' calendar, while tables load
+            # the business rules' calendar, while tables load
+            prepared = pool.submit(lambda: business.prepare(engine.cursor(), run.as_of))
             for line, stat in pool.map(check_one, refs):   # results in profile order
-                manifest.append(line)
-                stats.append(stat)
-            if progress:
-                progress("references", total, total)
+                checked.manifest.append(line)
+                checked.stats.append(stat)
+            if run.progress:
+                run.progress("references", total, total)
             # once every table is loaded: foreign keys and the business rules, in the same workers
             # (their queries overlap each other's Python work)
-            ref_checks = [pool.submit(refs_of, group) for group in engine.reference_groups()]
+            ref_checks = [pool.submit(_check_references, engine, group) for group in engine.reference_groups()]
             engine.create_missing_views()
             # a rule cannot judge a table whose declared file could not be read: it would see no rows
-            unreadable = ({r.name for r in refs} | set(declared)) - set(engine.tables)
+            unreadable = ({r.name for r in refs} | set(run.declared)) - set(engine.tables)
             prepared.result()
-            business.run_business_rules(engine, collector, as_of, pool, skip_tables=unreadable)
+            business.run_business_rules(engine, run.collector, run.as_of, pool, skip_tables=unreadable)
             for _, findings, n in sorted((x for f in ref_checks for x in f.result()), key=lambda x: x[0]):
-                collector.add_counted(findings[0], n, findings[1:])
+                run.collector.add_counted(findings[0], n, findings[1:])
     finally:
         engine.close()
-    if sha is None:  # a folder: hash of the manifest of its declared files
-        sha = hashlib.sha256("\n".join(sorted(manifest)).encode()).hexdigest()
-    return sha
+    return checked
+
+
+def _check_table(engine: Engine, run: RunContext, ref: ResourceRef) -> tuple[str, ResourceStat]:
+    """One table, in a worker: its file, its header, then the engine's checks and its typed
+    view. Returns its manifest line and its stat."""
+    engine.bind_thread()
+    scan = scan_file(ref.path, run.work / "transcoded")
+    stat = ResourceStat(ref.name, ref.rel_path, None, ref.spec.title)
+    check_declared_size_and_hash(ref, scan.size, scan.sha256, run.collector)
+    if check_file(ref.name, ref.rel_path, scan, run.collector):
+        rename = check_header(ref.spec, scan.header or [], run.collector)
+        table = engine.load(ref.spec, scan, scan.header or [], rename)
+        if table is not None:
+            stat.rows = table.rows
+            engine.check_cells(table)
+            engine.check_keys(table)
+            engine.create_typed_view(ref.name)
+    return f"{ref.rel_path}\t{scan.sha256}", stat
+
+
+def _check_references(engine: Engine, group: list[ForeignKey]) -> list[KeyFindings]:
+    engine.bind_thread()
+    return engine.check_reference_group(group)

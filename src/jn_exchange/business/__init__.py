@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import duckdb
 
 from jn_exchange.business import calendar
+from jn_exchange.engine import Engine
 from jn_exchange.findings import Collector
 from jn_exchange.masking import mask_value
 from jn_exchange.rules import Rule, all_rules, make_finding
@@ -74,7 +75,7 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     con.execute(SCOPE_MACROS)
 
 
-def run_business_rules(engine, collector: Collector, as_of: dt.date, pool: ThreadPoolExecutor,
+def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, pool: ThreadPoolExecutor,
                        skip_tables: set[str] = frozenset()) -> None:
     """Run every enabled rule in the caller's workers (shared with its other checks), except
     those reading a table in `skip_tables` (declared but unreadable: its structural finding
@@ -84,9 +85,8 @@ def run_business_rules(engine, collector: Collector, as_of: dt.date, pool: Threa
     if not rules:
         return
 
-    def run(rule: Rule):
-        engine.bind_thread()
-        con = engine.con
+    def run(rule: Rule) -> tuple[Rule, list[str], list[tuple]]:
+        con = engine.cursor()
         con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
         try:
             cur = con.execute(wrap(rule, collector.max_examples))
@@ -104,8 +104,7 @@ def run_business_rules(engine, collector: Collector, as_of: dt.date, pool: Threa
             rowid = rec.pop("_rowid")
             key = rec.pop("_key", None)
             field = rec.pop("_field", None)
-            loaded = engine.tables.get(table)
-            row = loaded.line_of(int(rowid)) if loaded is not None and rowid is not None else None
+            row = engine.line_of(table, rowid)
             params = {k: _param(v) for k, v in rec.items()}
             finding = make_finding(rule.code, resource=table, row=row, field=field,
                                    key=mask_value(None if key is None else str(key)), **params)
