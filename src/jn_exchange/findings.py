@@ -5,8 +5,8 @@ Readers and rules produce findings; report writers only read them."""
 from __future__ import annotations
 
 import threading
-
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from enum import Enum
 from typing import Any
 
@@ -37,10 +37,6 @@ class Finding:
     pointer: str | None = None      # JSON pointer when the package came as a JSON document
     params: dict[str, Any] = dc_field(default_factory=dict)
     docs_url: str = ""
-
-    def location(self) -> str:
-        parts = [p for p in (self.resource, f"row {self.row}" if self.row else None, self.field) if p]
-        return " · ".join(parts) if parts else "package"
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -125,12 +121,6 @@ class Collector:
                 break
             f.severity = sev
             tally.examples.append(f)
-
-    def counts(self) -> dict[Severity, int]:
-        out = {s: 0 for s in Severity}
-        for t in self.tallies.values():
-            out[t.severity] += t.count
-        return out
 
 
 @dataclass

@@ -9,7 +9,8 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 
 from jn_exchange.reader.header import header_cells
@@ -29,7 +30,6 @@ class FileScan:
     path: Path
     size: int = 0
     sha256: str = ""
-    md5: str = ""
     bom: bool = False
     encoding: str = "utf-8"            # utf-8 | gb18030 | unknown
     first_bad_offset: int | None = None
@@ -43,7 +43,7 @@ class FileScan:
     header: list[str] | None = None
     header_line_count: int = 1
     delimiter_suspect: str | None = None
-    load_path: Path | None = None      # the UTF-8 file the engine reads (a transcoded copy if needed)
+    load_path: Path = dc_field(init=False)   # the UTF-8 file the engine reads: `path`, or a transcoded copy
     surplus_fields: int = 0            # fields beyond header + 1, summed over all records
     surplus_first_row: int | None = None   # record (header = 1) of the first; None if not a file line
     uniform: bool = False              # every record has as many fields as the header (no blank line)
@@ -56,11 +56,13 @@ class FileScan:
             return 0
         return self.lf + (0 if self.ends_with_newline else 1)
 
+    def __post_init__(self) -> None:
+        self.load_path = self.path
 
-def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> FileScan:
+
+def scan_file(path: Path, workdir: Path) -> FileScan:
     s = FileScan(path=path)
     sha = hashlib.sha256()
-    others = {name: hashlib.new(name) for name in extra_hashes}
     dec = codecs.getincrementaldecoder("utf-8")("strict")
     utf8_ok = True
     lines_before = 0
@@ -72,8 +74,6 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
         while chunk := fh.read(_CHUNK):
             sha.update(chunk)
             shape.feed(chunk[3:] if first and chunk.startswith(_BOM) else chunk)
-            for h in others.values():
-                h.update(chunk)
             if first:
                 if chunk.startswith(_BOM):
                     s.bom = True
@@ -124,14 +124,9 @@ def scan_file(path: Path, workdir: Path, extra_hashes: tuple[str, ...] = ()) -> 
             s.first_bad_line = lines_before + 1
     s.bare_cr -= s.crlf
     s.sha256 = sha.hexdigest()
-    if "md5" in others:
-        s.md5 = others["md5"].hexdigest()
-    s.extra = {k: h.hexdigest() for k, h in others.items()}  # type: ignore[attr-defined]
     if not utf8_ok:
         s.encoding = "gb18030" if _decodes(path, "gb18030") else "unknown"
         s.load_path = _transcode(path, workdir, s.encoding)
-    else:
-        s.load_path = path
     s.header, s.header_line_count, s.delimiter_suspect = _read_header(bytes(head), s.encoding, s.bom)
     return s
 
@@ -192,9 +187,10 @@ class _SurplusFields:
         if self.in_quote or b'"' in t:
             plain = t.replace(b'""', b"")
             if self.in_quote or b'"' in plain:
-                t = self._unquote(lines(), at_field_start)
-                if t is None:
+                unquoted = self._unquote(lines(), at_field_start)
+                if unquoted is None:
                     return
+                t = unquoted
             else:
                 t = plain
         self._count(t)
@@ -206,18 +202,20 @@ class _SurplusFields:
             self.pending += len(t)
             return
         self._end(self.pending + first)
+        header = self.header
+        assert header is not None        # _end just ended a record, and the first one sets it
         last = t.rfind(b"\n")
         if last > first:
             body = t[first + 1:last]     # whole records, only commas and LFs
             n = body.count(b"\n") + 1
-            if b"," * (self.header + 2) in body:
+            if b"," * (header + 2) in body:
                 for record in body.split(b"\n"):
                     self._end(len(record))
             else:
                 self.records += n
                 # no record has more than header + 1 commas; none has header + 1 and the sum is
                 # header x records: then every record has exactly the header's number
-                if self.uniform and (b"," * (self.header + 1) in body or len(body) - n + 1 != self.header * n):
+                if self.uniform and (b"," * (header + 1) in body or len(body) - n + 1 != header * n):
                     self.uniform = False
         self.pending = len(t) - last - 1
 
@@ -270,7 +268,8 @@ class _SurplusFields:
 
 def _blank_lines(path: Path) -> tuple[int, list[int]]:
     """Number of blank lines and the first MAX_BLANK_LINES_KEPT of them (1-based)."""
-    count, kept, lines_before, prev_last = 0, [], 0, b""
+    kept: list[int] = []
+    count, lines_before, prev_last = 0, 0, b""
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             joined = prev_last + chunk

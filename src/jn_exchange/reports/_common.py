@@ -8,8 +8,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from jn_exchange.findings import Finding, RuleTally, Severity, ValidationResult
 from jn_exchange.masking import mask_numbers
@@ -209,10 +210,6 @@ def table_rows(result: ValidationResult) -> list[TableRow]:
     return list(rows.values())
 
 
-def resource_paths(result: ValidationResult) -> dict[str, str]:
-    return {r.name: r.path for r in result.resources if r.path}
-
-
 def where(f: Finding, lang: str) -> str:
     """`行 12 · field · message` (parts that are unknown are left out)."""
     parts = []
@@ -276,7 +273,7 @@ def rjust(s: str, width: int) -> str:
     return " " * max(0, width - dwidth(s)) + s
 
 
-def columns(rows: Iterable[list[str]], right: set[int] = frozenset(), gap: int = 2) -> list[str]:
+def columns(rows: Iterable[list[str]], right: Container[int] = frozenset(), gap: int = 2) -> list[str]:
     rows = [list(r) for r in rows]
     if not rows:
         return []
