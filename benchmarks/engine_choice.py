@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import csv
 import random
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000

@@ -190,7 +190,7 @@ def write_markdown(rows_out, recall_out, cold: float, repeat: int) -> None:
         "`.venv/bin/python -m docsgen`.",
         "",
     ]
-    for rows, real, mb, jn, bare, bare_db, fl in rows_out:   # the headline, before the wide table
+    for _, real, _, jn, bare, _, fl in rows_out:   # the headline, before the wide table
         vs_fl = f"frictionless {fl['wall']:.1f} s ({fl['wall'] / jn['wall']:.0f}× slower 慢), " if fl else ""
         lines.append(f"- **{real:,} rows 行: jn-exchange {jn['wall']:.2f} s, {vs_fl}{jn['wall'] / bare['wall']:.1f}× "
                      f"a bare CSV parse 裸解析, peak 峰值 {jn['rss_mb']:.0f} MB**")
@@ -200,7 +200,7 @@ def write_markdown(rows_out, recall_out, cold: float, repeat: int) -> None:
         "bare DuckDB read s | × bare csv | frictionless validate s | frictionless peak MB | frictionless ÷ jn |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for rows, real, mb, jn, bare, bare_db, fl in rows_out:
+    for _, real, mb, jn, bare, bare_db, fl in rows_out:
         fl_s = f"{fl['wall']:.1f}" if fl else "—"
         fl_m = f"{fl['rss_mb']:.0f}" if fl else "—"
         ratio = f"{fl['wall'] / jn['wall']:.0f}×" if fl else "—"
@@ -208,7 +208,7 @@ def write_markdown(rows_out, recall_out, cold: float, repeat: int) -> None:
                      f"{bare['wall']:.2f} | {bare_db['wall']:.2f} | {jn['wall'] / bare['wall']:.1f} | {fl_s} | "
                      f"{fl_m} | {ratio} |")
     lines += ["", "Every run (s) 每次运行:", ""]
-    for rows, real, mb, jn, bare, bare_db, fl in rows_out:
+    for _, real, _, jn, bare, _, fl in rows_out:
         runs = lambda m: ", ".join(f"{w:.2f}" for w in m["walls"])  # noqa: E731
         lines.append(f"- {real:,} rows: jn-exchange {runs(jn)}; bare CSV {runs(bare)}"
                      + (f"; frictionless {runs(fl)}" if fl else ""))

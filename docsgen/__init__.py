@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # Folders (relative to docs/) that belong to the generator: files in them that it no longer
 # produces are deleted by generate_docs and reported by check_docs.
 GENERATED_DIRS = ("zh/reference", "en/reference", "zh/rules", "en/rules", "downloads")
-GENERATED_FILES = ("zh/benchmark.md", "en/benchmark.md")
 BENCHMARK_SOURCE = ROOT / "benchmarks" / "validator-speed.md"   # written by benchmarks/validator_speed.py
 
 
@@ -155,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.check:
         problems = check_docs(args.docs_dir)
-        for p in problems:
-            print(p)
+        for problem in problems:
+            print(problem)
         if problems:
             print(f"{len(problems)} generated docs file(s) stale: run `python -m docsgen`", file=sys.stderr)
         return 1 if problems else 0

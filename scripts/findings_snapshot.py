@@ -55,6 +55,7 @@ def main() -> int:
                          "change judge the same bytes (made on first use)")
     args = ap.parse_args()
     from click.testing import CliRunner
+
     from jn_exchange.cli import main as cli
 
     out: dict[str, object] = {}

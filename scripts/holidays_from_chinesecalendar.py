@@ -8,7 +8,6 @@ never imports chinesecalendar, so a missing year is reported (JN-CAL-001), not f
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from chinese_calendar import constants
@@ -22,7 +21,7 @@ def main() -> None:
     lines = [
         "# China's public holidays and make-up working days (调休上班日), by year.",
         "# From the State Council's annual notices, via chinesecalendar "
-        f"(regenerate: scripts/holidays_from_chinesecalendar.py).",
+        "(regenerate: scripts/holidays_from_chinesecalendar.py).",
         "# rest: statutory days off (including the weekends inside a holiday period);",
         "# work: weekend days that are working days. Any other day: Mon-Fri work, Sat-Sun off.",
         "# Add a year here when its notice is published; years absent are computed with",

@@ -21,7 +21,6 @@ import time
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import jsonschema

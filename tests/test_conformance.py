@@ -68,6 +68,7 @@ def test_every_business_rule_has_data_to_pass_on_in_the_example():
     """The bundled example is every business rule's passing fixture: each table a rule reads
     has rows there, so a clean result means the rule looked and found nothing."""
     import csv
+
     from jn_exchange.business import business_rules
     example = EXAMPLES / "jinan-sample"
     empty = []

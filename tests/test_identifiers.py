@@ -11,12 +11,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jn_exchange import identifiers as ids
-from jn_exchange.identifiers import (CITIZEN_ID_CHECK_CHARS, JINAN_COUNTY_CODES, JINAN_DISTRICT_COUNTY_CODES,
-                                     USCC_CHARSET, citizen_id_check_char, citizen_id_check_sql,
-                                     citizen_id_problem, division_name, generate_citizen_id, generate_uscc,
-                                     is_jinan_division_code, is_valid_citizen_id, is_valid_uscc, jinan_county_of,
-                                     mask_identifier, normalize_citizen_id, organization_code_check_char,
-                                     uscc_check_char, uscc_check_sql, uscc_problem)
+from jn_exchange.identifiers import (
+    CITIZEN_ID_CHECK_CHARS,
+    JINAN_COUNTY_CODES,
+    JINAN_DISTRICT_COUNTY_CODES,
+    USCC_CHARSET,
+    citizen_id_check_char,
+    citizen_id_check_sql,
+    citizen_id_problem,
+    division_name,
+    generate_citizen_id,
+    generate_uscc,
+    is_jinan_division_code,
+    is_valid_citizen_id,
+    is_valid_uscc,
+    jinan_county_of,
+    mask_identifier,
+    normalize_citizen_id,
+    organization_code_check_char,
+    uscc_check_char,
+    uscc_check_sql,
+    uscc_problem,
+)
 
 AS_OF = date(2025, 7, 2)
 DIGITS = "0123456789"

@@ -16,7 +16,8 @@ from jn_exchange.descriptor import Fatal
 from jn_exchange.findings import Collector
 from jn_exchange.package import InputError, identify, open_package
 from jn_exchange.profile import load_profile
-from jn_exchange.tools._package import ToolError, open_package as open_for_tool
+from jn_exchange.tools._package import ToolError
+from jn_exchange.tools._package import open_package as open_for_tool
 from jn_exchange.validate import validate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "jinan-sample"

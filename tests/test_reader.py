@@ -209,9 +209,9 @@ def test_records_gb18030_only_when_asked(tmp_path):
 
 
 def test_records_csv_error_names_the_line(tmp_path):
-    from jn_exchange.reader.table import TableReadError
-
     import csv
+
+    from jn_exchange.reader.table import TableReadError
 
     # the csv module's field limit is process-wide (frictionless's CSV parser sets it to 2 GiB
     # when imported): pin it for this test

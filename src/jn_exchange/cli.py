@@ -76,7 +76,8 @@ def validate(package: Path, fmt: str, output: Path | None, lang: str, fail_on: s
         if show:
             click.echo(f"\r[{i}/{total}] {name:<40}", err=True, nl=False)
 
-    from jn_exchange.validate import InputError, validate as run
+    from jn_exchange.validate import InputError
+    from jn_exchange.validate import validate as run
 
     try:
         result = run(package, config, as_of=as_of.date() if as_of else None, fail_on=Severity(fail_on),

@@ -50,18 +50,18 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector, *,
     try:
         raw = path.read_bytes()
         desc = json.loads(_decode(raw, accept_gb18030))
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         collector.add(make_finding("JN-PKG-002", detail=zh_en("不是 UTF-8 编码（GBK/GB18030？）", "not UTF-8 (GBK/GB18030?)")))
-        raise Fatal()
+        raise Fatal() from exc
     except json.JSONDecodeError as exc:
         collector.add(make_finding("JN-PKG-002", detail=json_problem(exc)))
-        raise Fatal()
-    except RecursionError:
+        raise Fatal() from exc
+    except RecursionError as exc:
         collector.add(make_finding("JN-PKG-002", detail=zh_en("嵌套层数过多", "nested too deeply")))
-        raise Fatal()
+        raise Fatal() from exc
     except OSError as exc:
         collector.add(make_finding("JN-PKG-002", detail=str(exc)))
-        raise Fatal()
+        raise Fatal() from exc
     if not isinstance(desc, dict):
         collector.add(make_finding("JN-PKG-002", detail=not_an_object(desc)))
         raise Fatal()

@@ -151,13 +151,15 @@ def _check_tables(run: RunContext) -> TablesChecked:
 def _check_table(engine: Engine, run: RunContext, ref: ResourceRef) -> tuple[str, ResourceStat]:
     """One table, in a worker: its file, its header, then the engine's checks and its typed
     view. Returns its manifest line and its stat."""
+    spec = ref.spec
+    assert spec is not None   # run.refs are Package.tables: resources with a spec
     engine.bind_thread()
     scan = scan_file(ref.path, run.work / "transcoded")
-    stat = ResourceStat(ref.name, ref.rel_path, None, ref.spec.title)
+    stat = ResourceStat(ref.name, ref.rel_path, None, spec.title)
     check_declared_size_and_hash(ref, scan.size, scan.sha256, run.collector)
     if check_file(ref.name, ref.rel_path, scan, run.collector):
-        rename = check_header(ref.spec, scan.header or [], run.collector)
-        table = engine.load(ref.spec, scan, scan.header or [], rename)
+        rename = check_header(spec, scan.header or [], run.collector)
+        table = engine.load(spec, scan, scan.header or [], rename)
         if table is not None:
             stat.rows = table.rows
             engine.check_cells(table)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from jn_exchange.engine.lines import LoadedTable
-from jn_exchange.engine.sql import q
+from jn_exchange.engine.sql import one_row, q
 from jn_exchange.findings import Collector, Finding
 from jn_exchange.masking import mask_value
 from jn_exchange.profile import Profile
@@ -31,15 +31,16 @@ def check_keys(con: duckdb.DuckDBPyConnection, t: LoadedTable, collector: Collec
         notnull = " AND ".join(f"{c} IS NOT NULL" for c in cols)
         # the exact count from a hash aggregate (half the cost of the window below, which
         # only runs when there is something to show)
-        n = con.execute(f"SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM {t.raw} "
-                        f"WHERE {notnull} GROUP BY {part} HAVING count(*) > 1)").fetchone()[0]
+        n = one_row(con, f"SELECT coalesce(sum(n) - count(*), 0) FROM (SELECT count(*) AS n FROM {t.raw} "
+                    f"WHERE {notnull} GROUP BY {part} HAVING count(*) > 1)")[0]
         if not n:
             continue
         base = (f"SELECT rowid, concat_ws('|', {part}) AS k, min(rowid) OVER (PARTITION BY {part}) AS first "
                 f"FROM {t.raw} WHERE {notnull}")
         ex = con.execute(f"SELECT rowid, k, first FROM ({base}) WHERE rowid <> first ORDER BY rowid "
                          f"LIMIT {collector.max_examples}").fetchall()
-        pers = any((t.spec.field(k) and t.spec.field(k).personal) for k in fields)
+        specs = [t.spec.field(k) for k in fields]
+        pers = any(f is not None and f.personal for f in specs)
         findings = [make_finding(code, resource=t.spec.name, row=t.line_of(int(r)), field=",".join(fields),
                                  key=mask_value(k, pers), value=mask_value(k, pers),
                                  first_row=t.line_of(int(first)), fields=",".join(fields))

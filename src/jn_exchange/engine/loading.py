@@ -4,13 +4,14 @@ row), with the rows DuckDB rejects and the rows of the wrong width reported and 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import duckdb
 
 from jn_exchange.config import Limits
 from jn_exchange.engine.lines import LoadedTable, record_starts
 from jn_exchange.engine.messages import clip, short_error
-from jn_exchange.engine.sql import lit, q
+from jn_exchange.engine.sql import lit, one_row, q
 from jn_exchange.findings import Collector, Finding
 from jn_exchange.masking import mask_value
 from jn_exchange.profile import TableSpec
@@ -45,13 +46,13 @@ class TableLoader:
             self.collector.add(make_finding("JN-FILE-011", resource=spec.name, row=None,
                                             detail=short_error(exc)))
             return None
-        rows, n_rejected = self.con.execute(f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(*) FROM {rej})").fetchone()
+        rows, n_rejected = one_row(self.con, f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(*) FROM {rej})")
         rejected = self._report_rejects(spec, rej, len(col_names), scan) if n_rejected else []
         skipped = sorted(set(scan.blank_lines) | set(rejected))
         ragged = self._drop_ragged(spec, raw, scan, col_names, skipped) if padded else []
         if ragged:
             skipped = sorted(set(skipped) | set(ragged))
-            rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+            rows = one_row(self.con, f"SELECT count(*) FROM {raw}")[0]
         exact = scan.blank_count <= len(scan.blank_lines) and \
             scan.physical_lines == scan.header_line_count + rows + len(rejected) + len(ragged) + scan.blank_count
         return LoadedTable(spec, raw, mapping, rows, scan, dict(zip(col_names, columns_in_file)), skipped, exact)
@@ -132,8 +133,8 @@ class TableLoader:
         return lines
 
     def _reject_rule(self, spec: TableSpec, etype: str, message: str | None, csv_line: str | None,
-                     column: str | None, expected: int) -> tuple[str, dict[str, object]]:
-        """The rule a DuckDB reject breaks, and its message parameters."""
+                     column: str | None, expected: int) -> tuple[str, dict[str, Any]]:
+        """The rule a DuckDB reject breaks, and its message parameters (keywords of `make_finding`)."""
         m = re.search(r"Found:?\s*(\d+)", message or "")
         found = int(m.group(1)) if m else None
         if "MISSING" in etype:

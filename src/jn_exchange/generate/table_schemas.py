@@ -11,11 +11,19 @@ from linkml_runtime import SchemaView
 from linkml_runtime.linkml_model.meta import ClassDefinition, SlotDefinition
 
 from jn_exchange.generate.source import (
-    ModelError, ann, attributes, field_type, module_of, other_unique_keys, primary_key, snake, table_classes,
+    ModelError,
+    ann,
+    attributes,
+    field_type,
+    module_of,
+    other_unique_keys,
+    primary_key,
+    snake,
+    table_classes,
 )
 
-# slot annotations that become a named field property (the rest are kept as jn:<tag> too)
-FIELD_ANNOTATIONS = ("basis", "personal_data", "exchange_treatment", "valid_from", "valid_to")
+# annotations a field also takes from its type (its slot's own win); every other slot
+# annotation but max_length is kept as jn:<tag>
 TYPE_ANNOTATIONS = ("identifier_scheme", "decimal_places")
 
 

@@ -14,7 +14,8 @@ Spaces are those of `jn_exchange.text.EDGE_SPACES`; widths as `jn_exchange.text.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from jn_exchange.profile import FieldSpec, TableSpec
 from jn_exchange.text import half_width, strip_edges
@@ -83,7 +84,7 @@ class HeaderReading:
         out, changes = [], []
         for c in self.columns:
             new = c.text
-            if c.how in ("title", "spelling") and c.field not in taken:
+            if c.how in ("title", "spelling") and c.field is not None and c.field not in taken:
                 new = c.field
                 taken.add(new)
                 changes.append((c.position, c.text, new))

@@ -35,20 +35,20 @@ def _cell(v: Any) -> tuple[str, bool]:
 def json_to_csv_package(doc_path: Path, out: Path, profile: Profile, collector: Collector) -> Path:
     try:
         doc = json.loads(doc_path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         collector.add(make_finding("JN-JSON-001", detail=zh_en("不是 UTF-8 编码", "not UTF-8")))
-        raise JsonFormError()
+        raise JsonFormError() from exc
     except json.JSONDecodeError as exc:
         collector.add(make_finding("JN-JSON-001", detail=json_problem(exc)))
-        raise JsonFormError()
-    except RecursionError:
+        raise JsonFormError() from exc
+    except RecursionError as exc:
         collector.add(make_finding("JN-JSON-001", detail=zh_en("嵌套层数过多", "nested too deeply")))
-        raise JsonFormError()
+        raise JsonFormError() from exc
     if not isinstance(doc, dict):
         collector.add(make_finding("JN-JSON-001", detail=not_an_object(doc)))
         raise JsonFormError()
     out.mkdir(parents=True, exist_ok=True)
-    resources = []
+    resources: list[dict[str, str]] = []
     for key, rows in doc.items():
         if key in ("standard_version", "$schema"):
             continue

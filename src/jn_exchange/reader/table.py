@@ -18,9 +18,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from jn_exchange.profile import TableSpec
 from jn_exchange.reader.header import HeaderReading, header_cells, read_header

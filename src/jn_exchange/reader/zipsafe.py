@@ -23,7 +23,7 @@ class ZipRefused(Exception):
         self.finding = finding
 
 
-def _human(n: int) -> str:
+def _human(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
         if n < 1024:
             return f"{n:.0f} {unit}"
@@ -52,24 +52,26 @@ def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, bu
             raise ZipRefused(make_finding("JN-ZIP-004", limit=f"{limits.max_zip_entries} entries",
                                           detail=f"{len(infos)} entries"))
         # judge every entry before writing anything
+        members: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
         for info in infos:
             if info.flag_bits & 0x1:
                 raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename))
             mode = info.external_attr >> 16
-            if _safe_member_path(info.filename) is None or stat.S_ISLNK(mode):
+            rel = _safe_member_path(info.filename)
+            if rel is None or stat.S_ISLNK(mode):
                 raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
             if info.compress_size and info.file_size / max(info.compress_size, 1) > limits.max_zip_ratio \
                     and info.file_size > 10 * _CHUNK:
                 raise ZipRefused(make_finding("JN-ZIP-004", limit=f"ratio {limits.max_zip_ratio}:1",
                                               detail=f"{info.filename}: {_human(info.file_size)} from {_human(info.compress_size)}"))
+            members.append((info, rel))
         declared = sum(i.file_size for i in infos)
         if declared > budget[0]:
             raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
                                           detail=f"declares {_human(declared)}"))
         target.mkdir(parents=True, exist_ok=True)
         root = target.resolve()
-        for info in infos:
-            rel = _safe_member_path(info.filename)
+        for info, rel in members:
             dest = (root / Path(*rel.parts)).resolve() if rel.parts else root
             if dest != root and root not in dest.parents:
                 raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))

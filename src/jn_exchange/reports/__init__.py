@@ -9,7 +9,8 @@ has already masked values; a writer never un-masks."""
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from jn_exchange.findings import ValidationResult
 from jn_exchange.reports import htmlreport, jsonreport, junit, sarif, text

@@ -9,7 +9,11 @@ from typing import Any
 
 from jn_exchange.findings import Severity, ValidationResult
 from jn_exchange.reports._common import (
-    examples, ordered_tallies, rule_view, scrub, scrub_any,
+    examples,
+    ordered_tallies,
+    rule_view,
+    scrub,
+    scrub_any,
 )
 
 SCHEMA_ID = "https://w3id.org/jn-exchange/docs/downloads/report.schema.json"

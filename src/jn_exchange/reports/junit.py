@@ -21,7 +21,14 @@ import xml.etree.ElementTree as ET
 
 from jn_exchange.findings import RuleTally, ValidationResult
 from jn_exchange.reports._common import (
-    PACKAGE, examples, fmt_int, label, ordered_tallies, rule_view, scrub, where,
+    PACKAGE,
+    examples,
+    fmt_int,
+    label,
+    ordered_tallies,
+    rule_view,
+    scrub,
+    where,
 )
 
 PASSING_NAME = "structure and content"

@@ -22,7 +22,15 @@ from urllib.parse import quote
 
 from jn_exchange.findings import Finding, Severity, ValidationResult
 from jn_exchange.reports._common import (
-    INFORMATION_URI, examples, fmt_int, label, message, ordered_tallies, rule_view, scrub, table_label,
+    INFORMATION_URI,
+    examples,
+    fmt_int,
+    label,
+    message,
+    ordered_tallies,
+    rule_view,
+    scrub,
+    table_label,
 )
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -105,7 +113,7 @@ def build(result: ValidationResult, lang: str = "zh") -> dict[str, Any]:
                 "locations": [location],
                 "partialFingerprints": {FINGERPRINT: _fingerprint(f)},
             }
-            props = {k: v for k, v in (("value", f.value), ("key", f.key), ("pointer", f.pointer)) if v is not None}
+            props: dict[str, Any] = {k: v for k, v in (("value", f.value), ("key", f.key), ("pointer", f.pointer)) if v is not None}
             props["message"] = {"zh": f.message_zh, "en": f.message_en}
             res["properties"] = props
             results.append(res)

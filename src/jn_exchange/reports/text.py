@@ -7,8 +7,22 @@ from __future__ import annotations
 
 from jn_exchange.findings import Severity, ValidationResult
 from jn_exchange.reports._common import (
-    PACKAGE, by_rule, columns, config_lines, dwidth, examples, fail_on_line, fmt_int, kind_label, label,
-    ljust, rule_view, scrub, table_label, table_rows, where,
+    PACKAGE,
+    by_rule,
+    columns,
+    config_lines,
+    dwidth,
+    examples,
+    fail_on_line,
+    fmt_int,
+    kind_label,
+    label,
+    ljust,
+    rule_view,
+    scrub,
+    table_label,
+    table_rows,
+    where,
 )
 
 _ANSI = {"red": "\x1b[31;1m", "green": "\x1b[32;1m", "yellow": "\x1b[33m", "cyan": "\x1b[36m",

@@ -55,7 +55,7 @@ def _field_defects(spec: TableSpec, f: FieldSpec, profile: Profile, protected: s
         out.append(("JN-CELL-003", "cell", lambda v: f"{v}万" if v else v))
     if f.codelist:
         labels = {c: v.get("title") or v.get("label") or "?" for c, v in profile.codes(f.codelist).items()}
-        out.append(("JN-CELL-007", "cell", lambda v, labels=labels: labels.get(v, v) if v else v))
+        out.append(("JN-CELL-007", "cell", lambda v: labels.get(v, v) if v else v))
     scheme = f.identifier_scheme or ""
     if "uscc" in f.name or scheme == "uscc":
         out.append(("JN-CELL-011", "identifier", lambda v: _bad_uscc(v) if len(v) == 18 else v))

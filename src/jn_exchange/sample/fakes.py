@@ -105,7 +105,3 @@ def mobile(rng: random.Random) -> str:
 
 def doc_no(prefix: str, year: int, n: int) -> str:
     return f"{prefix}〔{year}〕{n}号"
-
-
-def registration_no(rng: random.Random) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(15))

@@ -37,8 +37,8 @@ class Oversight(Part):
     def dispute(self) -> None:
         rng = self.rng
         county = rng.choice(self.world.counties)
-        a = self.world.by_kind.get((county, "urban"))
-        b = self.world.by_kind.get((county, "market"))
+        a = self.world.by_kind[(county, "urban")]
+        b = self.world.by_kind[(county, "market")]
         coord = self.world.justice[county]
         raised = self.s.day(YEAR_START, D(2025, 10, 31))
         self.w.row("jurisdiction_dispute", dispute_id=self.s.nid("JD", 5), dispute_type="1", raising_agency_id=a.id,

@@ -50,9 +50,10 @@ class Penalties(Part):
             if "04" in kinds:
                 confiscation = float(rng.randint(5, 200) * 100)
         major = (fine or 0) >= 50000 or variant == "major"
-        service = None if decision is None else decision if summary else decision + DAY * rng.randint(1, 3)
-        close = None
-        if decision:
+        service: D | None = None
+        close: D | None = None
+        if decision is not None:
+            service = decision if summary else decision + DAY * rng.randint(1, 3)
             close = service + DAY * rng.randint(10, 40)
         elif variant == "crime":
             close = start + DAY * 25
@@ -60,7 +61,7 @@ class Penalties(Part):
             a, "01", start, cp, matter=mid, decision=decision, close=close, doc_kind="罚" if outcome == "1" else "不罚",
             source_action_id=source, is_non_site=bool(non_site), non_site_mode=non_site,
             publicity_status="1" if outcome == "1" and cp["category"] != "2" else "4" if outcome == "1" else "3",
-            publicity_date=decision + DAY * 3 if outcome == "1" and cp["category"] != "2" else None,
+            publicity_date=decision + DAY * 3 if decision is not None and outcome == "1" and cp["category"] != "2" else None,
             is_major_decision=major, major_decision_reason="5" if major else None,
             suspected_crime=variant == "crime", status="3" if close else "1")
         gname = ("较轻", "一般", "严重")[g]
@@ -78,12 +79,14 @@ class Penalties(Part):
               list_item_id=a.list_items.get(list_type) if list_type else None,
               hearing_held=major, excluded_days=None, deadline_extended=False,
               delivered_on_spot=summary if decision else None, service_date=service,
-              publicity_deadline=decision + dt.timedelta(days=365 * 3) if outcome == "1" and cp["category"] != "2" else None)
+              publicity_deadline=decision + dt.timedelta(days=365 * 3)
+              if decision is not None and outcome == "1" and cp["category"] != "2" else None)
         for k in kinds:
             w.row("penalty_decision_kind", action_id=aid, penalty_kind=k,
                   kind_content={"03": f"罚款{fine:.0f}元" if fine else None, "01": "警告",
                                 "04": f"没收违法所得{confiscation:.0f}元" if confiscation else None}.get(k))
         if major:
+            assert decision is not None      # major: a fine, or variant "major"; both are penalties (outcome "1")
             reviewer = a.certified[-1]
             w.row("legal_review", legal_review_id=self.s.nid("LR", 6), action_id=aid, review_round=1,
                   review_agency_id=(a.entrusting or a).id, is_collaborative=False, reviewer_officer_id=reviewer.id,
@@ -96,8 +99,8 @@ class Penalties(Part):
                   case_summary="涉案金额较大，涉嫌构成犯罪", suspected_offence="生产、销售不符合安全标准的食品罪",
                   receipt_date=start + DAY * 22, outcome="1", outcome_date=start + DAY * 25, assisted_investigation=True)
         if close and (rng.random() < 0.08 or force_review):
-            reviewer = self.world.justice.get(a.county) or self.world.justice[None]
-            w.row("case_file_review", file_review_id=self.s.nid("FR", 6), action_id=aid, reviewing_agency_id=reviewer.id,
+            reviewing = self.world.justice.get(a.county) or self.world.justice[None]
+            w.row("case_file_review", file_review_id=self.s.nid("FR", 6), action_id=aid, reviewing_agency_id=reviewing.id,
                   review_program=f"{start.year}年度行政执法案卷评查", review_date=max(close + DAY * 20, D(2025, 12, 10)),
                   is_electronic_file=True, score=float(rng.randint(82, 98)), grade=rng.choice("12"),
                   rectification_required=False)

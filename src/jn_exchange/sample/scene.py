@@ -124,7 +124,7 @@ class Scene:
                   measure_date=when, measure_content=content,
                   authority_basis="《济南市推进行政执法精准化规定》第十一条" if when >= D(2025, 7, 2) else "《济南市优化营商环境条例》")
 
-    def officers(self, a: Agency, aid: str, lead_only: bool = False) -> list[Officer]:
+    def officers(self, a: Agency, aid: str) -> list[Officer]:
         rng = self.rng
         certified = a.certified
         team = rng.sample(certified, 2)

@@ -73,7 +73,6 @@ LEGAL_BASIS = {
 GRADES = [("较轻", "初次违法、危害后果轻微并及时改正", 0, 10000),
           ("一般", "违法行为持续时间较短、社会危害一般", 10000, 50000),
           ("严重", "多次违法或者造成较大社会影响", 50000, 100000)]
-HIGH_RISK_BY_TYPE = {"05": "01", "06": "02"}  # 征收 / 征用 of land; 查封扣押 and 强制拆除 set per action
 
 
 @dataclass
@@ -259,6 +258,7 @@ class World:
                 # entrusting agency's, kept on the organization that carries it out
                 a.matters.setdefault(atype, []).append(mid)
                 if a.kind == "subdistrict":
+                    assert a.county is not None  # subdistricts are made per county
                     w.row("delegated_power", power_id=self.next_id("DP", 6), subdistrict_agency_id=a.id,
                           original_agency_id=a.parent.id if a.parent else None, matter_id=mid, matter_name=name,
                           action_type=atype, delegation_document=fakes.doc_no(

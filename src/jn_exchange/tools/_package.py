@@ -11,10 +11,12 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from jn_exchange.descriptor import ResourceRef as Resource, resolve_inside
+from jn_exchange.descriptor import ResourceRef as Resource
+from jn_exchange.descriptor import resolve_inside
 from jn_exchange.package import Package as OpenPackage
 from jn_exchange.profile import Profile
 

@@ -7,8 +7,8 @@ Bad input of any kind: one line on standard error, exit code 2, never a tracebac
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 
@@ -19,7 +19,9 @@ def _echo(line: str) -> None:
     click.echo(line, err=True)
 
 
-def _guarded(what: str, fn: Callable[[], None]) -> None:
+def _guarded(what: str, fn: Callable[[], object]) -> None:
+    """Run a tool: its problems become a message and an exit code, never a traceback (its
+    return value is not used)."""
     from jn_exchange.tools._package import ToolError
 
     try:

@@ -20,17 +20,28 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import Profile, TableSpec, load_profile
 from jn_exchange.reader.table import TableReadError, read_records
 from jn_exchange.tools._package import ToolError, check_new_output, input_kind, new_file, new_folder, open_package
 from jn_exchange.tools.init_package import PACKAGE_TITLE, now_utc
-from jn_exchange.tools.xlsx_template import (CODES_SHEET, FIRST_DATA_ROW, NAME_ROW, README_SHEET, TABLES_SHEET,
-                                             FieldCodec, codecs, decimal_text, write_template)
+from jn_exchange.tools.xlsx_template import (
+    CODES_SHEET,
+    FIRST_DATA_ROW,
+    NAME_ROW,
+    README_SHEET,
+    TABLES_SHEET,
+    FieldCodec,
+    codecs,
+    decimal_text,
+    write_template,
+)
 
 Echo = Callable[[str], None]
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
@@ -200,7 +211,8 @@ def _read_sheet(ws: Any, sheet: str, spec: TableSpec, fcs: list[FieldCodec], des
     rows = ws.iter_rows()
     next(rows, None)                                  # row 1: titles, for people
     names_row = next(rows, None)
-    mapped, ignored = _column_map(spec, [c.value for c in names_row] if names_row else [], sheet, warn)
+    names = [c.value for c in names_row] if names_row else []
+    mapped, ignored = _column_map(spec, names, sheet, warn)
     ignored_with_data: set[int] = set()
     n = 0
     with dest.open("w", encoding="utf-8", newline="") as fh:
@@ -227,7 +239,7 @@ def _read_sheet(ws: Any, sheet: str, spec: TableSpec, fcs: list[FieldCodec], des
             w.writerow(texts)
             n += 1
     if ignored_with_data:
-        cols = ", ".join(_text(names_row[ci].value) for ci in sorted(ignored_with_data))
+        cols = ", ".join(_text(names[ci]) for ci in sorted(ignored_with_data))
         warn.line(f"sheet {sheet!r}: columns {cols} are not fields of {spec.name}; their data is left out")
     return n
 

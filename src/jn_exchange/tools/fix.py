@@ -39,17 +39,29 @@ import json
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from jn_exchange.identifiers import citizen_id_problem, normalize_citizen_id, normalize_uscc, uscc_problem
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
 from jn_exchange.reader.csvscan import FileScan
 from jn_exchange.reader.table import TableReadError, TableRecords, open_table
 from jn_exchange.text import half_width, strip_edges
-from jn_exchange.tools._package import (OpenPackage, Resource, ToolError, copy_resource, open_package,
-                                        out_path, prepare_out, refresh_integrity, remove_partial, write_json)
+from jn_exchange.tools._package import (
+    OpenPackage,
+    Resource,
+    ToolError,
+    copy_resource,
+    open_package,
+    out_path,
+    prepare_out,
+    refresh_integrity,
+    remove_partial,
+    write_json,
+)
 
 LOG_NAME = "fix-log.json"
 
@@ -125,7 +137,7 @@ def _plan(spec: FieldSpec, profile: Profile) -> _FieldPlan:
         if spec.codelist and spec.codelist in profile.codelists:
             for code, info in profile.codes(spec.codelist).items():
                 if code in enum:
-                    for word in {info.get("label"), info.get("token")} - {None, ""}:
+                    for word in {w for w in (info.get("label"), info.get("token")) if w is not None and w != ""}:
                         labels.setdefault(word, []).append(code)
         plan.by_label = {w: codes[0] for w, codes in labels.items() if len(codes) == 1 and w not in enum}
         digits: dict[str, list[str]] = {}

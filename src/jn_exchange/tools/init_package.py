@@ -6,8 +6,8 @@ the descriptor is the same as the bundled example's."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import load_profile
@@ -18,7 +18,7 @@ PACKAGE_TITLE = "济南市行政执法监督数据交换包"
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def run(out: Path, echo: Callable[[str], None]) -> Path:

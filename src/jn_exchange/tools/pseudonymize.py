@@ -45,16 +45,27 @@ import hmac
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
 from jn_exchange.reader.table import TableReadError, open_table
 from jn_exchange.text import half_width, strip_edges
+from jn_exchange.tools._package import (
+    OpenPackage,
+    Resource,
+    ToolError,
+    open_package,
+    out_path,
+    prepare_out,
+    refresh_integrity,
+    remove_partial,
+    write_json,
+)
 from jn_exchange.tools.fix import identifier_form
-from jn_exchange.tools._package import (OpenPackage, Resource, ToolError, open_package, out_path, prepare_out,
-                                        refresh_integrity, remove_partial, write_json)
 
 MIN_KEY_BYTES = 32
 LOG_NAME = "pseudonymize-log.json"

@@ -60,9 +60,9 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterator
 
 from jn_exchange.profile import Profile, load_profile
 from jn_exchange.reader.table import TableReadError, open_table
@@ -104,6 +104,7 @@ def _rows(pkg: OpenPackage, name: str) -> Iterator[dict[str, str]]:
                             + ", ".join(REQUIRED_TABLES))
         return
     try:
+        assert res.spec is not None   # Package.table looks among Package.tables: resources with a spec
         table = open_table(res.path, res.spec)
         if table is None:
             return

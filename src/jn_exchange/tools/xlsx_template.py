@@ -27,10 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from jn_exchange import STANDARD_VERSION, __version__
 from jn_exchange.profile import FieldSpec, Profile, TableSpec
@@ -50,7 +52,7 @@ BOOLEAN_LIST = "boolean"                # the yes/no list's column in _codes
 BOOL_LABELS = {"true": "是", "false": "否"}
 BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
 
-TEXT_FMT, INT_FMT, NUM_FMT = "@", "0", "0.00"
+TEXT_FMT, INT_FMT = "@", "0"
 DATE_FMT, DATETIME_FMT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
 DEFAULT_DECIMALS = 2                    # decimals of a number field unless it declares jn:decimal_places
 
@@ -146,7 +148,7 @@ class FieldCodec:
     decimals: int | None = None             # default decimals when the cell's format says none
 
     @classmethod
-    def of(cls, f: FieldSpec, profile: Profile) -> "FieldCodec":
+    def of(cls, f: FieldSpec, profile: Profile) -> FieldCodec:
         if f.codelist and f.codelist in profile.codelists:
             codes = {v["code"]: v.get("label", "") for v in profile.codelists[f.codelist]["values"]}
             labels: dict[str, list[str]] = {}
@@ -257,9 +259,9 @@ class FieldCodec:
 
     def _number(self, v: int | float, fmt: str | None, epoch: dt.datetime | None) -> tuple[str, str | None]:
         if self.kind in ("date", "datetime"):
-            d = _excel_serial_to_datetime(float(v), epoch)
-            if d is not None:   # a date whose cell lost its date format (pasted values)
-                return self._datetime(_whole_seconds(d)), None
+            when = _excel_serial_to_datetime(float(v), epoch)
+            if when is not None:   # a date whose cell lost its date format (pasted values)
+                return self._datetime(_whole_seconds(when)), None
             return plain_number(v), None
         if self.kind == "code":
             s = plain_number(v)
@@ -513,7 +515,9 @@ def _lay_out_columns(ws: Any, spec: TableSpec, fcs: list[FieldCodec], list_ref: 
         dim.width = min(width, 50)
         dim.number_format = fc.fmt   # applies to what is typed into new cells of the column
         if fc.choices:
-            ref = list_ref[BOOLEAN_LIST if fc.kind == "boolean" else f.codelist]
+            list_name = BOOLEAN_LIST if fc.kind == "boolean" else f.codelist
+            assert list_name is not None   # a column with choices is yes/no or has a code list (FieldCodec.of)
+            ref = list_ref[list_name]
             dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
                                 errorStyle="warning", errorTitle="不在列表中 · not in the list",
                                 error="请从下拉列表中选择（也可以只填代码）。Choose from the list (or type the bare code).")
