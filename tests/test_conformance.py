@@ -34,7 +34,23 @@ def test_case_ids_unique_and_rules_known():
     assert not unknown
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def _everyday(cases: list[dict]) -> set[str]:
+    """The cases of the everyday loop (`pytest -m "not slow"`): the first failing case of every
+    structural rule and of every business-rule file; CI runs all of them."""
+    chosen: dict[str, str] = {}
+    for c in cases:
+        if c.get("passes"):
+            continue
+        family = c["rule"] if registry()[c["rule"]].level != "business" else c["_file"]
+        chosen.setdefault(family, c["id"])
+    return set(chosen.values())
+
+
+EVERYDAY = _everyday(CASES)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"], marks=() if c["id"] in EVERYDAY else pytest.mark.slow)
+                                  for c in CASES])
 def test_case(case, tmp_path):
     result = _run(materialize(case, tmp_path))
     found = result.findings()

@@ -97,6 +97,7 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_mkdocs_build_strict(site):
     assert (site / "index.html").is_file() and (site / "en" / "index.html").is_file()
     some_rule = next(iter(all_rules())).code
@@ -136,6 +137,7 @@ def _shots_dir(tmp_path: Path) -> Path:
     return d
 
 
+@pytest.mark.slow
 def test_site_in_a_browser(served, tmp_path):
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("playwright is not installed (pip install -e '.[docs]')")

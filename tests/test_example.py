@@ -41,6 +41,7 @@ def test_every_table_has_rows_that_tie_together():
     assert any(r["benchmark_id"] in bench and r["discretion_statement"] for r in rows["penalty_decision"])
 
 
+@pytest.mark.slow
 def test_example_is_valid_for_frictionless_with_the_table_schemas(tmp_path):
     frictionless = pytest.importorskip("frictionless")
     desc = json.loads((EXAMPLE / "datapackage.json").read_text(encoding="utf-8"))

@@ -49,6 +49,7 @@ def models():
 
 @pytest.mark.skipif(not HAVE_LINKML, reason="linkml (the build extra) is not installed, so the artifacts cannot be "
                                             "regenerated to compare; pip install 'jn-exchange[build]'")
+@pytest.mark.slow
 def test_committed_artifacts_are_up_to_date(capsys):
     from jn_exchange.generate import run_generate
 

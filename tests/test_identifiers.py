@@ -209,6 +209,7 @@ def _mutations(rng: random.Random, valid: list[str], alphabet: str) -> list[str]
     return out
 
 
+@pytest.mark.slow
 def test_uscc_sql_matches_python() -> None:
     rng = random.Random(32100)
     valid = [generate_uscc(rng, division=rng.choice(["370102", "370171", "110105", "350100"]),
@@ -227,6 +228,7 @@ def test_uscc_sql_matches_python() -> None:
     assert sum(g is True for g in got) >= 3000
 
 
+@pytest.mark.slow
 def test_citizen_id_sql_matches_python() -> None:
     rng = random.Random(11643)
     valid = [generate_citizen_id(rng, rng.choice(["370102", "370126", "110105"]),
@@ -245,6 +247,7 @@ def test_citizen_id_sql_matches_python() -> None:
     assert sum(g is True for g in got) >= 3000
 
 
+@pytest.mark.slow
 @settings(max_examples=50)
 @given(st.lists(st.text(alphabet=USCC_CHARSET + DIGITS * 3 + "Xx I", min_size=0, max_size=20), max_size=30))
 def test_sql_never_errors_on_arbitrary_text(values: list[str]) -> None:

@@ -35,6 +35,8 @@ PERSONAL_TITLE = re.compile(r"(姓名|身份证|证件号码|身份号码|电话
 ORGANISATION_TITLE = re.compile(r"(单位|机关|机构|部门|组织)")
 TOKEN = re.compile(r"^[a-z][a-z0-9_]*$")
 
+pytestmark = pytest.mark.slow   # loads the LinkML model (linkml): schema checks run in CI
+
 
 @pytest.fixture(scope="module")
 def sv() -> SchemaView:
