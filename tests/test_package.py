@@ -125,3 +125,39 @@ def test_tools_refuse_a_resource_outside_the_package(tmp_path):
     with pytest.raises(ToolError, match="outside.csv"):
         with open_for_tool(pkg, load_profile()):
             pass
+
+
+# ---------------------------------------------------------------- the one JSON document reader
+@pytest.mark.parametrize("text, says", [
+    ('{"a": 1, "a": 2}', "appears twice"),
+    ('{"a": NaN}', "NaN is not a JSON value"),
+    ('{"a": -Infinity}', "-Infinity is not a JSON value"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"a": 1,}', "line 1 column"),
+])
+def test_json_documents_are_refused_with_the_reason(text, says):
+    from jn_exchange.reader.jsondoc import JsonProblem, parse_json
+
+    with pytest.raises(JsonProblem) as exc:
+        parse_json(text.encode())
+    assert says in exc.value.detail["en"] and exc.value.detail["zh"]
+
+
+def test_a_huge_integer_is_kept_as_its_text():
+    from jn_exchange.reader.jsondoc import parse_json
+
+    digits = "7" * 100_000
+    assert parse_json(f'{{"n": {digits}}}'.encode())["n"] == digits
+
+
+def test_duplicate_keys_and_oversize_descriptors_are_findings(tmp_path):
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE, pkg)
+    text = (pkg / "datapackage.json").read_text(encoding="utf-8")
+    (pkg / "datapackage.json").write_text(text.replace('"resources"', '"resources": [], "resources"', 1),
+                                          encoding="utf-8")
+    result = validate(pkg, Config({}, Limits()))
+    assert [f.params["detail"]["en"] for f in result.findings()] == ["the name “resources” appears twice in one object"]
+    result = validate(pkg, Config({}, Limits(max_descriptor_bytes=1000)))
+    assert "more than the limit of 1,000" in result.findings()[0].message_en
+    assert not result.valid

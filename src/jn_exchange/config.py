@@ -24,6 +24,7 @@ class Limits:
     max_zip_entries: int = 10_000
     max_zip_ratio: int = 1_000               # unpacked/packed per entry beyond which a bomb is assumed
     max_zip_depth: int = 2                   # package.zip may hold one inner zip
+    max_descriptor_bytes: int = 16 * 1024**2  # datapackage.json is read whole: refused beyond this
     max_cell_chars: int = 32_768
     max_examples: int = 50                   # stored findings per rule and table; counts stay exact
 

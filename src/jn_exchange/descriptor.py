@@ -15,6 +15,7 @@ from typing import Any
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.findings import Collector
 from jn_exchange.profile import Profile, TableSpec
+from jn_exchange.reader.jsondoc import JsonProblem, load_json, not_an_object
 from jn_exchange.rules import make_finding, zh_en
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -37,7 +38,7 @@ class Fatal(Exception):
     """The package cannot be read further; the finding was already collected."""
 
 
-def read_descriptor(root: Path, profile: Profile, collector: Collector, *,
+def read_descriptor(root: Path, profile: Profile, collector: Collector, *, max_bytes: int | None = None,
                     accept_gb18030: bool = False) -> tuple[dict[str, Any], list[ResourceRef]]:
     """The descriptor and its readable resources. `accept_gb18030`: a descriptor in GB18030 is
     read without a finding (the repair tool `fix` exists to turn such packages into UTF-8)."""
@@ -48,43 +49,15 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector, *,
         collector.add(make_finding("JN-PKG-001", detail=detail))
         raise Fatal()
     try:
-        raw = path.read_bytes()
-        desc = json.loads(_decode(raw, accept_gb18030))
-    except UnicodeDecodeError as exc:
-        collector.add(make_finding("JN-PKG-002", detail=zh_en("不是 UTF-8 编码（GBK/GB18030？）", "not UTF-8 (GBK/GB18030?)")))
-        raise Fatal() from exc
-    except json.JSONDecodeError as exc:
-        collector.add(make_finding("JN-PKG-002", detail=json_problem(exc)))
-        raise Fatal() from exc
-    except RecursionError as exc:
-        collector.add(make_finding("JN-PKG-002", detail=zh_en("嵌套层数过多", "nested too deeply")))
-        raise Fatal() from exc
-    except OSError as exc:
-        collector.add(make_finding("JN-PKG-002", detail=str(exc)))
-        raise Fatal() from exc
+        desc = load_json(path, max_bytes=max_bytes, accept_gb18030=accept_gb18030)
+    except JsonProblem as problem:
+        collector.add(make_finding("JN-PKG-002", detail=problem.detail))
+        raise Fatal() from problem
     if not isinstance(desc, dict):
         collector.add(make_finding("JN-PKG-002", detail=not_an_object(desc)))
         raise Fatal()
     check_version(desc.get("standard_version"), collector)
     return desc, _resources(root, desc, profile, collector)
-
-
-def json_problem(exc: json.JSONDecodeError) -> dict[str, str]:
-    return zh_en(f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", f"line {exc.lineno} column {exc.colno}: {exc.msg}")
-
-
-def not_an_object(value: Any) -> dict[str, str]:
-    kind = type(value).__name__
-    return zh_en(f"顶层是 {kind}，不是对象", f"top level is {kind}, not an object")
-
-
-def _decode(raw: bytes, accept_gb18030: bool) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if not accept_gb18030:
-            raise
-        return raw.decode("gb18030")
 
 
 def check_version(declared: Any, collector: Collector) -> None:

@@ -123,7 +123,8 @@ def open_package(source: Source, profile: Profile, collector: Collector, limits:
     """Open the package in any form. Raises Fatal when it cannot be read further (its finding
     is in `collector`)."""
     root = unpack(source, profile, collector, limits, work)
-    desc, refs = read_descriptor(root, profile, collector, accept_gb18030=accept_gb18030)
+    desc, refs = read_descriptor(root, profile, collector, max_bytes=limits.max_descriptor_bytes,
+                                 accept_gb18030=accept_gb18030)
     return Package(source, root, desc, refs)
 
 

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jn_exchange.descriptor import json_problem, not_an_object
 from jn_exchange.findings import Collector
 from jn_exchange.profile import Profile
+from jn_exchange.reader.jsondoc import JsonProblem, load_json, not_an_object
 from jn_exchange.rules import make_finding, zh_en
 
 
@@ -34,16 +34,10 @@ def _cell(v: Any) -> tuple[str, bool]:
 
 def json_to_csv_package(doc_path: Path, out: Path, profile: Profile, collector: Collector) -> Path:
     try:
-        doc = json.loads(doc_path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        collector.add(make_finding("JN-JSON-001", detail=zh_en("不是 UTF-8 编码", "not UTF-8")))
-        raise JsonFormError() from exc
-    except json.JSONDecodeError as exc:
-        collector.add(make_finding("JN-JSON-001", detail=json_problem(exc)))
-        raise JsonFormError() from exc
-    except RecursionError as exc:
-        collector.add(make_finding("JN-JSON-001", detail=zh_en("嵌套层数过多", "nested too deeply")))
-        raise JsonFormError() from exc
+        doc = load_json(doc_path)
+    except JsonProblem as problem:
+        collector.add(make_finding("JN-JSON-001", detail=problem.detail))
+        raise JsonFormError() from problem
     if not isinstance(doc, dict):
         collector.add(make_finding("JN-JSON-001", detail=not_an_object(doc)))
         raise JsonFormError()

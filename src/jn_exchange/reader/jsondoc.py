@@ -1,0 +1,95 @@
+"""The one way to read a JSON document a vendor sent (datapackage.json, the JSON form of a
+package). Whatever the document holds, the result is either its value or a JsonProblem whose
+`detail` ({zh, en}) the caller puts into its finding; never a traceback:
+- a size above the caller's limit is refused before anything is read;
+- the encoding is UTF-8 (a BOM is allowed; GB18030 only where the caller accepts it);
+- an object with the same name twice is ambiguous (which value counts?): refused, naming it;
+- NaN and ±Infinity are not JSON: refused;
+- nesting beyond Python's recursion limit is refused;
+- an integer too long for Python to convert (over 4,300 digits) is kept as its text, so the
+  cell rules judge it like the same text in a CSV file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jn_exchange.rules import zh_en
+
+_MAX_INT_DIGITS = 4000   # below Python's int-from-string limit (4,300 digits)
+
+
+class JsonProblem(Exception):
+    """The document cannot be taken as JSON; `detail` says why in both languages."""
+
+    def __init__(self, detail: dict[str, str]):
+        super().__init__(detail["en"])
+        self.detail = detail
+
+
+def load_json(path: Path, *, max_bytes: int | None = None, accept_gb18030: bool = False) -> Any:
+    """The value of the JSON document at `path` (see the module's docstring)."""
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise JsonProblem(zh_en(f"文件有 {size:,} 字节，超过上限 {max_bytes:,} 字节",
+                                    f"the file has {size:,} bytes, more than the limit of {max_bytes:,}"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise JsonProblem(zh_en(f"无法读取：{exc.strerror or exc}", f"cannot be read: {exc.strerror or exc}")) from exc
+    return parse_json(raw, accept_gb18030=accept_gb18030)
+
+
+def parse_json(raw: bytes, *, accept_gb18030: bool = False) -> Any:
+    text = _decode(raw, accept_gb18030)
+    try:
+        return json.loads(text, object_pairs_hook=_unique_names, parse_constant=_no_constant,
+                          parse_int=_integer)
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(json_problem(exc)) from exc
+    except RecursionError as exc:
+        raise JsonProblem(zh_en("嵌套层数过多", "nested too deeply")) from exc
+
+
+def _decode(raw: bytes, accept_gb18030: bool) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if accept_gb18030:
+            try:
+                return raw.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+        raise JsonProblem(zh_en("不是 UTF-8 编码（GBK/GB18030？）", "not UTF-8 (GBK/GB18030?)")) from exc
+
+
+def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            shown = name if len(name) <= 60 else name[:60] + "…"
+            raise JsonProblem(zh_en(f"对象中名称 “{shown}” 出现了不止一次", f"the name “{shown}” appears twice in one object"))
+        out[name] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonProblem(zh_en(f"{name} 不是 JSON 的合法值", f"{name} is not a JSON value"))
+
+
+class IntegerText(str):
+    """An integer too long to convert, kept as the text it was written as."""
+
+
+def _integer(text: str) -> int | str:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else IntegerText(text)
+
+
+def json_problem(exc: json.JSONDecodeError) -> dict[str, str]:
+    return zh_en(f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", f"line {exc.lineno} column {exc.colno}: {exc.msg}")
+
+
+def not_an_object(value: Any) -> dict[str, str]:
+    kind = type(value).__name__
+    return zh_en(f"顶层是 {kind}，不是对象", f"top level is {kind}, not an object")
