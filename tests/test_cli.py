@@ -659,3 +659,29 @@ print(json.dumps({{"valid": result.valid, "linkml": "linkml" in sys.modules, "he
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got == {"valid": True, "linkml": False, "heavy": []}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, code", [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_killed_run_leaves_nothing_behind(tmp_path, sig, code):
+    """What `timeout` and service managers send: the unpacked package and the engine's spill
+    files must not outlive the run (they hold the vendor's personal data)."""
+    import signal
+
+    pkg = tmp_path / "big"
+    made = subprocess.run([*CLI, "sample", str(pkg), "--rows", "200000", "--zip"], capture_output=True, timeout=TIMEOUT)
+    assert made.returncode == 0, made.stderr
+    private = tmp_path / "tmp"
+    private.mkdir()
+    env = {**os.environ, "TMPDIR": str(private)}
+    proc = subprocess.Popen([*CLI, "validate", str(pkg.with_suffix(".zip")), "--format", "json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    while not any(private.rglob("*.csv")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)   # until the package is being unpacked
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(getattr(signal, sig))
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    assert not list(private.iterdir())

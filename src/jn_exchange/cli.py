@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -16,6 +17,16 @@ from jn_exchange import STANDARD_VERSION, __version__
                       message=f"%(prog)s %(version)s (standard {STANDARD_VERSION})")
 def main() -> None:
     """济南市行政执法监督数据规范 jn-exchange: validate and build exchange packages."""
+    # SIGTERM (what `timeout`, service managers and CI runners send) unwinds like Ctrl-C, so that
+    # every private temporary folder (an unpacked package, the engine's spill files) is removed
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_TERMINATED)
 
 
 @main.command()
