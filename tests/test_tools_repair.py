@@ -471,3 +471,20 @@ def test_bad_input_exits_2_without_traceback(pkg, tmp_path):
     for name in ("o1", "o2", "o3", "o4", "o5", "o6", "y.csv", "z.csv"):
         assert not (tmp_path / name).exists(), name
     assert taken.read_text(encoding="utf-8") == "x"
+
+
+def test_shuanggongshi_cells_cannot_run_as_formulas(pkg, tmp_path):
+    """The export is meant to be opened in Excel or WPS: a cell that would start a formula is
+    written with a leading apostrophe (CSV injection), a negative number is left alone."""
+    from jn_exchange.text import spreadsheet_safe
+
+    rows = read_rows(pkg / "penalty_decision.csv")
+    i = rows[0].index("penalty_content")
+    rows[1][i] = '=HYPERLINK("http://example.invalid","x")'
+    write_rows(pkg / "penalty_decision.csv", rows)
+    out = tmp_path / "sgs.csv"
+    assert run("export", "shuanggongshi", pkg, out).exit_code == 0
+    cells = [c for r in read_rows(out)[1:] for c in r]
+    assert "'" + rows[1][i] in cells and rows[1][i] not in cells
+    assert not [c for c in cells if c[:1] in ("=", "@", "\t", "\r") or (c[:1] in ("+", "-") and not c[1:2].isdigit())]
+    assert [spreadsheet_safe(x) for x in ("-5", "+3.2", "-", "@x", "a=b")] == ["-5", "+3.2", "'-", "'@x", "a=b"]

@@ -4,6 +4,8 @@ and which full-width characters have a half-width form. Used by the repair tools
 
 from __future__ import annotations
 
+import re
+
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, and nothing else: NFKC would also
 # rewrite CJK compatibility characters, circled digits, ￥ and the like, which is not a safe repair.
 _HALF_WIDTH = str.maketrans({0xFF01 + i: chr(0x21 + i) for i in range(0x5E)} | {0x3000: " "})
@@ -27,3 +29,17 @@ def strip_edges(value: str) -> str:
 def drop_spaces(value: str) -> str:
     """The value without any of EDGE_SPACES, inside it too (for identifiers)."""
     return value.translate(_NO_SPACES)
+
+
+# A cell a spreadsheet would run as a formula (CSV injection): = + - @ and the tab and line
+# ends that can precede them. Numbers such as -5 or +3.2 are left as they are.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` as it may go into a CSV file meant for Excel or WPS: a leading apostrophe where the
+    spreadsheet would take it for a formula (the OWASP rule), unchanged otherwise."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

@@ -66,7 +66,7 @@ from pathlib import Path
 
 from jn_exchange.profile import Profile, load_profile
 from jn_exchange.reader.table import TableReadError, open_table
-from jn_exchange.text import strip_edges
+from jn_exchange.text import spreadsheet_safe, strip_edges
 from jn_exchange.tools._package import OpenPackage, ToolError, open_package
 
 COLUMNS = [
@@ -235,7 +235,7 @@ def export_shuanggongshi(package: Path, out_csv: Path, *, include_natural_person
         with fh:
             w = csv.writer(fh, lineterminator="\r\n" if encoding != "utf-8" else "\n")
             w.writerow(COLUMNS)
-            w.writerows(records)
+            w.writerows([spreadsheet_safe(c) for c in r] for r in records)
     except UnicodeEncodeError as exc:
         out_csv.unlink(missing_ok=True)
         raise ToolError(f"a value cannot be written in {encoding}: use --encoding utf-8") from exc
