@@ -16,7 +16,7 @@ from jn_exchange.findings import Collector, Finding
 from jn_exchange.masking import mask_value
 from jn_exchange.profile import TableSpec
 from jn_exchange.reader.csvscan import FileScan
-from jn_exchange.rules import make_finding
+from jn_exchange.rules import make_finding, zh_en
 
 _NULL_MARK = "\u2983jn-null\u2984"  # read_csv's nullstr: a marker no real cell holds
 
@@ -53,9 +53,31 @@ class TableLoader:
         if ragged:
             skipped = sorted(set(skipped) | set(ragged))
             rows = one_row(self.con, f"SELECT count(*) FROM {raw}")[0]
-        exact = scan.blank_count <= len(scan.blank_lines) and \
+        lost = self._account_for_every_record(spec, scan, rows, skipped)
+        if lost:
+            skipped = sorted(set(skipped) | set(lost))
+        exact = scan.blank_count <= len(scan.blank_lines) and not lost and \
             scan.physical_lines == scan.header_line_count + rows + len(rejected) + len(ragged) + scan.blank_count
         return LoadedTable(spec, raw, mapping, rows, scan, dict(zip(col_names, columns_in_file)), skipped, exact)
+
+    def _account_for_every_record(self, spec: TableSpec, scan: FileScan, rows: int, skipped: list[int]) -> list[int]:
+        """Every data record of the file is a loaded row or a finding. DuckDB's reader drops a
+        record whose line runs to tens of MB without a word (no reject): such lines, known from
+        the byte scan, are reported as cells too long (JN-FILE-009); anything still missing is
+        reported by count. Returns the lines taken as not loaded."""
+        expected = scan.records - scan.header_line_count - scan.blank_count
+        missing = expected - rows - len(set(skipped) - set(scan.blank_lines))
+        if missing <= 0 or scan.unclosed_quote:
+            return []
+        lost = [(line, size) for line, size in scan.long_lines if line not in skipped and line > 1][:missing]
+        for line, size in lost:
+            self.collector.add(make_finding("JN-FILE-009", resource=spec.name, row=line, length=size,
+                                            limit=self.limits.max_cell_chars, field=None))
+        if missing > len(lost):
+            n = missing - len(lost)
+            self.collector.add_counted(make_finding("JN-FILE-011", resource=spec.name, row=None, detail=zh_en(
+                f"{n} 条记录未能读取（读取器跳过了它们）", f"{n} records could not be read (the reader skipped them)")), n)
+        return [line for line, _ in lost]
 
     def _read_sql(self, n: int, scan: FileScan, col_names: list[str], padded: bool) -> str:
         max_line = max(self.limits.max_cell_chars * 4 * max(len(col_names), 1), 1 << 20)

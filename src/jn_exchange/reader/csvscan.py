@@ -49,6 +49,8 @@ class FileScan:
     uniform: bool = False              # every record has as many fields as the header (no blank line)
     quoted_line_breaks: bool = False   # a quoted cell holds a line end (records span lines)
     unclosed_quote: bool = False       # the file ends inside a quoted cell
+    records: int = 0                   # records, the header and blank lines included
+    long_lines: list[tuple[int, int]] = dc_field(default_factory=list)   # (line, bytes) of lines over 1 MiB
 
     @property
     def physical_lines(self) -> int:
@@ -69,6 +71,7 @@ def scan_file(path: Path, workdir: Path) -> FileScan:
     prev_last = b""
     head = bytearray()
     shape = _SurplusFields()
+    since_lf = 0          # bytes of the line not yet ended
     with path.open("rb") as fh:
         first = True
         while chunk := fh.read(_CHUNK):
@@ -100,12 +103,24 @@ def scan_file(path: Path, workdir: Path) -> FileScan:
             if n_cr or prev_last == b"\r":  # most exports have no CR at all: skip the CRLF scan
                 s.crlf += chunk.count(b"\r\n") + (prev_last == b"\r" and chunk[:1] == b"\n")
             s.bare_cr += n_cr
+            # lines longer than a chunk, whatever they hold: the engine's reader may drop such a
+            # line without a word, so the loader accounts for every one (no row is lost unseen)
+            if not n_lf:
+                since_lf += len(chunk)
+            else:
+                if since_lf:
+                    if since_lf + chunk.index(b"\n") >= _CHUNK:
+                        s.long_lines.append((lines_before + 1, since_lf + chunk.index(b"\n")))
+                since_lf = len(chunk) - chunk.rindex(b"\n") - 1
             s.lf += n_lf
             lines_before += n_lf
             s.size += len(chunk)
             prev_last = chunk[-1:]
         s.ends_with_newline = prev_last in (b"\n", b"")
+    if since_lf >= _CHUNK:
+        s.long_lines.append((lines_before + 1, since_lf))
     shape.close()
+    s.records = shape.records
     if not shape.uniform or not shape.header:
         # a blank line is a record without commas, so a file whose every record has the header's
         # (non-zero) number has none: only the others are searched, in a second pass
