@@ -309,7 +309,7 @@ def _add_bytes(name: str, block: bytes, total: int):
 
 
 def test_zip_bomb_ratio(tmp_path, example) -> None:
-    """200 MiB of zeros deflate ~1030:1, over Limits.max_zip_ratio (1000)."""
+    """200 MiB of zeros deflate ~1030:1, over Limits.max_zip_ratio (200)."""
     path = zip_folder(example, tmp_path / "bomb.zip", _add_bytes("zeros.bin", bytes(1 << 20), 200 << 20))
     info = zipfile.ZipFile(path).getinfo("zeros.bin")
     assert info.file_size / info.compress_size > 1000

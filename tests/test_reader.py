@@ -269,3 +269,38 @@ def test_header_order_problem():
     names = spec.field_names
     assert read_header(names, spec).misplaced is None
     assert read_header([names[1], names[0], *names[2:]], spec).misplaced == (1, names[1], names[0])
+
+
+@pytest.mark.parametrize("entries, size", [(200, 10 << 20), (2000, 512 << 10)])
+def test_zip_of_zeros_is_refused_before_anything_is_written(tmp_path, entries, size):
+    # 200 x 10 MiB passed before (the ratio was judged only above 10 MiB an entry), writing 2 GB;
+    # 2,000 entries under the per-entry floor are judged as one archive
+    z = tmp_path / "bomb.zip"
+    zero = bytes(size)
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("datapackage.json", b"{}")
+        for i in range(entries):
+            zf.writestr(f"junk/{i}.bin", zero)
+    target = tmp_path / "out"
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, target, Limits())
+    assert exc.value.finding.code == "JN-ZIP-004" and "ratio" in exc.value.finding.message_en
+    assert not target.exists()
+
+
+def test_zip_entry_over_its_own_limit(tmp_path):
+    z = _zip(tmp_path / "p.zip", {"datapackage.json": b"{}", "a.csv": bytes(range(256)) * 8192})   # 2 MiB
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits(max_zip_entry_bytes=1 << 20))
+    assert exc.value.finding.code == "JN-ZIP-004" and "a.csv" in exc.value.finding.message_en
+
+
+def test_two_entries_with_one_name_are_refused(tmp_path):
+    z = tmp_path / "p.zip"
+    with zipfile.ZipFile(z, "w") as zf, pytest.warns(UserWarning):   # zipfile itself warns
+        zf.writestr("datapackage.json", b"{}")
+        zf.writestr("a.csv", b"honest\n")
+        zf.writestr("a.csv", b"attacker\n")
+    with pytest.raises(ZipRefused) as exc:
+        extract_zip(z, tmp_path / "o", Limits())
+    assert exc.value.finding.code == "JN-ZIP-001" and "same name" in exc.value.finding.message_en

@@ -22,7 +22,8 @@ from jn_exchange.findings import RuleOverride, Severity
 class Limits:
     max_unpacked_bytes: int = 20 * 1024**3   # zip bomb guard: total unpacked size
     max_zip_entries: int = 10_000
-    max_zip_ratio: int = 1_000               # unpacked/packed per entry beyond which a bomb is assumed
+    max_zip_ratio: int = 200                 # unpacked/packed, per entry and for the archive (CSV: 5-25)
+    max_zip_entry_bytes: int = 4 * 1024**3   # one entry unpacked
     max_zip_depth: int = 2                   # package.zip may hold one inner zip
     max_descriptor_bytes: int = 16 * 1024**2  # datapackage.json is read whole: refused beyond this
     max_cell_chars: int = 32_768

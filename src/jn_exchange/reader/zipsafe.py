@@ -7,12 +7,15 @@ from __future__ import annotations
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from jn_exchange.config import Limits
 from jn_exchange.findings import Finding
-from jn_exchange.rules import make_finding
+from jn_exchange.rules import make_finding, zh_en
 
 _CHUNK = 1 << 20
+_RATIO_FLOOR = 1 << 20   # below this, entries and archives are not judged by their ratio (small
+                         # files compress erratically; a bomb needs size to do harm)
 
 
 class ZipRefused(Exception):
@@ -51,24 +54,7 @@ def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, bu
         if len(infos) > limits.max_zip_entries:
             raise ZipRefused(make_finding("JN-ZIP-004", limit=f"{limits.max_zip_entries} entries",
                                           detail=f"{len(infos)} entries"))
-        # judge every entry before writing anything
-        members: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename))
-            mode = info.external_attr >> 16
-            rel = _safe_member_path(info.filename)
-            if rel is None or stat.S_ISLNK(mode):
-                raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
-            if info.compress_size and info.file_size / max(info.compress_size, 1) > limits.max_zip_ratio \
-                    and info.file_size > 10 * _CHUNK:
-                raise ZipRefused(make_finding("JN-ZIP-004", limit=f"ratio {limits.max_zip_ratio}:1",
-                                              detail=f"{info.filename}: {_human(info.file_size)} from {_human(info.compress_size)}"))
-            members.append((info, rel))
-        declared = sum(i.file_size for i in infos)
-        if declared > budget[0]:
-            raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
-                                          detail=f"declares {_human(declared)}"))
+        members = _judge(infos, limits, budget[0])   # every entry, before anything is written
         target.mkdir(parents=True, exist_ok=True)
         root = target.resolve()
         for info, rel in members:
@@ -81,13 +67,7 @@ def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, bu
             dest.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with zf.open(info) as src, open(dest, "wb") as out:
-                    # count real bytes: declared sizes in a hostile zip may lie
-                    while chunk := src.read(_CHUNK):
-                        budget[0] -= len(chunk)
-                        if budget[0] < 0:
-                            raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
-                                                          detail="actual unpacked bytes"))
-                        out.write(chunk)
+                    _copy(src, out, info, limits, budget)
             except ZipRefused:
                 raise
             except RuntimeError as exc:  # encrypted entries not flagged in the header
@@ -95,6 +75,55 @@ def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, bu
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise ZipRefused(make_finding("JN-ZIP-001", detail=f"{info.filename}: {exc}")) from exc
     return _locate_package(target, target, limits, depth, budget)
+
+
+def _judge(infos: list[zipfile.ZipInfo], limits: Limits, budget: int) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    """The entries to unpack, each with its safe path; refuses the whole zip at the first entry
+    that is encrypted, a link, outside the folder, named twice, or too large or too compressed
+    (by the sizes it declares; _copy counts the real bytes)."""
+    members: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
+    seen: set[PurePosixPath] = set()
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename))
+        rel = _safe_member_path(info.filename)
+        if rel is None or stat.S_ISLNK(info.external_attr >> 16):
+            raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
+        if rel in seen and not info.is_dir():   # which of the two is the package's? refuse to guess
+            raise ZipRefused(make_finding("JN-ZIP-001", detail=zh_en(
+                f"两个条目同名：{info.filename}", f"two entries have the same name: {info.filename}")))
+        seen.add(rel)
+        _judge_size(info.filename, info.file_size, info.compress_size, limits)
+        members.append((info, rel))
+    declared = sum(i.file_size for i in infos)
+    if declared > budget:
+        raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
+                                      detail=f"declares {_human(declared)}"))
+    # many small entries, each under the per-entry floor: judged together
+    _judge_size("(all entries)", declared, sum(i.compress_size for i in infos), limits)
+    return members
+
+
+def _judge_size(name: str, size: int, packed: int, limits: Limits) -> None:
+    if size > limits.max_zip_entry_bytes:
+        raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_zip_entry_bytes) + " / entry",
+                                      detail=f"{name}: {_human(size)}"))
+    if size > _RATIO_FLOOR and size / max(packed, 1) > limits.max_zip_ratio:
+        raise ZipRefused(make_finding("JN-ZIP-004", limit=f"ratio {limits.max_zip_ratio}:1",
+                                      detail=f"{name}: {_human(size)} from {_human(packed)}"))
+
+
+def _copy(src: IO[bytes], out: IO[bytes], info: zipfile.ZipInfo, limits: Limits, budget: list[int]) -> None:
+    """The entry's bytes, counted as they come: declared sizes in a hostile zip may lie."""
+    written = 0
+    while chunk := src.read(_CHUNK):
+        written += len(chunk)
+        budget[0] -= len(chunk)
+        if budget[0] < 0:
+            raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
+                                          detail="actual unpacked bytes"))
+        _judge_size(info.filename, written, info.compress_size, limits)
+        out.write(chunk)
 
 
 def _locate_package(folder: Path, target: Path, limits: Limits, depth: int, budget: list[int]) -> Path:
