@@ -161,3 +161,13 @@ def test_duplicate_keys_and_oversize_descriptors_are_findings(tmp_path):
     result = validate(pkg, Config({}, Limits(max_descriptor_bytes=1000)))
     assert "more than the limit of 1,000" in result.findings()[0].message_en
     assert not result.valid
+
+
+def test_a_descriptor_linked_from_outside_is_not_read(tmp_path):
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE, pkg)
+    outside = tmp_path / "elsewhere.json"
+    (pkg / "datapackage.json").rename(outside)
+    (pkg / "datapackage.json").symlink_to(outside)
+    result = validate(pkg, Config({}, Limits()))
+    assert [(f.code, f.resource) for f in result.findings()] == [("JN-PKG-010", "datapackage.json")]

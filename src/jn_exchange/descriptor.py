@@ -48,6 +48,9 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector, *, max_b
         detail = f"{root.name}/ 中有 CSV 文件 {', '.join(csvs)} 但没有描述文件" if csvs else f"{root.name}/"
         collector.add(make_finding("JN-PKG-001", detail=detail))
         raise Fatal()
+    if resolve_inside(root, "datapackage.json") is None:   # a link to a file elsewhere: not read
+        collector.add(make_finding("JN-PKG-010", resource="datapackage.json", path=str(path.readlink())))
+        raise Fatal()
     try:
         desc = load_json(path, max_bytes=max_bytes, accept_gb18030=accept_gb18030)
     except JsonProblem as problem:
