@@ -1,6 +1,7 @@
 """Rule pages: one per code of the rule registry, with its failing examples from the
 conformance corpus (the mutation said in words by the corpus's own operations, and the finding
-it must produce)."""
+it must produce), and how the rule is checked, read from the same entry: a business rule's SQL,
+a cell rule's selector and SQL condition, or the function that emits any other rule."""
 
 from __future__ import annotations
 
@@ -157,7 +158,29 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
     out += [f"## {t['fix']}", "", esc(rule.fix[lang]), ""]
     if rule.sql:
         out += [f"## {t['sql']}", "", "```sql", rule.sql.rstrip(), "```", "", t["sql_note"], ""]
+    out += how_checked(rule, lang)
     return "\n".join(out)
+
+
+def how_checked(rule: Any, lang: str) -> list[str]:
+    """A structural rule's `check`: a cell rule's selector, SQL condition and message
+    parameters; any other rule's emitting function."""
+    t = T[lang]
+    colon = "：" if lang == "zh" else ":"
+    if isinstance(rule.check, str):
+        return [f"## {t['check']}", "", t["check_function"].format(fn=code(rule.check)), ""]
+    if not isinstance(rule.check, dict):
+        return []
+    out = [f"## {t['check']}", "", f"**{t['check_applies']}**{colon}", ""]
+    out += [f"- {code(k)}: {_val(v)}" for k, v in (rule.check.get("applies") or {}).items()]
+    out += ["", "```sql", str(rule.check["when"]).strip(), "```", ""]
+    params = rule.check.get("params") or {}
+    if params:
+        sep = "，" if lang == "zh" else ", "
+        out += [f"**{t['check_params']}**{colon}" + ("" if lang == "zh" else " ") + sep.join(f"{code('{' + k + '}')} ← {code(v)}"
+                                                            for k, v in params.items()), ""]
+    out += [t["check_note"], ""]
+    return out
 
 
 def rules_index(rules: list[Any], lang: str) -> str:

@@ -1,11 +1,26 @@
-"""The cell rules (JN-CELL-*, and JN-FILE-009 for a cell too long): each is a SQL condition
-on one column, counted for all of a table's rules in one aggregate scan; only the capped
-example rows are fetched into Python."""
+"""The cell rules, built from the registry: every rule of level `cell` declares in its YAML entry
+(`rules/structural.yaml`) a `check` of three parts, and this module knows no rule by its code.
+
+- `applies`: which fields it checks, by the keys of `SELECTORS` (all must hold), e.g.
+  `{required: true}`, `{type: integer}`, `{constraint: enum}`, `{identifier_scheme: uscc}`;
+- `when`: the SQL condition of a cell that breaks it, over the placeholders of `placeholders()`
+  (`{c}` the column, `{valid}` the type's predicate, the guards `{typed_ok}` and
+  `{pattern_ok}` that let a later rule judge only values that passed the earlier ones, and the
+  field's constraints as SQL literals) and the identifier macros of `MACROS`;
+- `params`: the message parameters, each computed from the example value by a function named
+  in `PARAMS` (hints are Python).
+
+Each field gets every rule whose selector matches, in registry order; all of a table's rules are
+counted in one aggregate scan, and only the capped example rows are fetched into Python. A cell
+too long for the reader (JN-FILE-009, a file rule) is checked here too, per file column."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dc_field
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -14,23 +29,155 @@ from jn_exchange import hints
 from jn_exchange.config import Limits
 from jn_exchange.engine.lines import LoadedTable
 from jn_exchange.engine.messages import citizen_id_problem_text
-from jn_exchange.engine.sql import lit, q
+from jn_exchange.engine.sql import lit, one_row, q
 from jn_exchange.engine.types import logical_type
 from jn_exchange.findings import Collector, Finding
-from jn_exchange.identifiers import (
-    JINAN_COUNTY_CODES,
-    citizen_id_check_sql,
-    uscc_check_sql,
-)
+from jn_exchange.identifiers import JINAN_COUNTY_CODES, citizen_id_check_sql, uscc_check_sql
 from jn_exchange.masking import mask_value
 from jn_exchange.profile import FieldSpec, Profile
-from jn_exchange.rules import make_finding
+from jn_exchange.rules import all_rules, make_finding
+
+# In a pseudonymized package a keyed-hash field holds the hex HMAC, whatever it held before.
+KEYED_HASH_PATTERN = "^[0-9a-f]{64}$"
+
+# The identifier checks the rules' SQL calls, installed once per engine (expanded by DuckDB
+# where used, so they cost what the inline SQL cost).
+_COUNTIES = ", ".join(lit(x) for x in sorted(JINAN_COUNTY_CODES))
+MACROS = {
+    "jn_uscc_ok": uscc_check_sql("x"),
+    "jn_citizen_id_ok": f"{citizen_id_check_sql('x')} AND try_strptime(substr(x, 7, 8), '%Y%m%d') IS NOT NULL",
+    "jn_jinan_division_ok": f"(length(x) = 6 AND (x = '370100' OR x IN ({_COUNTIES}))) "
+                            f"OR (length(x) > 6 AND substr(x, 1, 6) IN ({_COUNTIES}) AND substr(x, 7, 3) <> '000')",
+}
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for name, body in MACROS.items():
+        con.execute(f"CREATE OR REPLACE MACRO {name}(x) AS ({body})")
+
+
+@dataclass(frozen=True)
+class CellField:
+    """A field as the cell rules see it: the standard's field, or what a pseudonymized package
+    holds in its place (a keyed hash: only its hex pattern, without a hint)."""
+    spec: FieldSpec
+    type: str                                  # the logical type's name (unknown types read as string)
+    constraints: dict[str, Any]
+    identifier_scheme: str | None
+    masked: bool = False                       # pseudonymized by masking: a cell with '*' is not judged
+    hinted: bool = True                        # False: a pattern mismatch has nothing to hint
+    codes: dict[str, dict[str, Any]] = dc_field(default_factory=dict)   # the code list, for hints
+    codelist_title: str = ""
+
+    def has(self, constraint: str) -> bool:
+        v = self.constraints.get(constraint)
+        return v is not None and v != "" and v != []
+
+
+def _listed(want: Any) -> list[Any]:
+    return want if isinstance(want, list) else [want]
+
+
+SELECTORS: dict[str, Callable[[CellField, Any], bool]] = {
+    "required": lambda f, want: f.spec.required == want,
+    "type": lambda f, want: f.type in _listed(want),
+    "constraint": lambda f, want: any(f.has(k) for k in _listed(want)),           # any of them
+    "no_constraint": lambda f, want: not any(f.has(k) for k in _listed(want)),    # none of them
+    "identifier_scheme": lambda f, want: f.identifier_scheme in _listed(want),
+}
+
+PARAMS: dict[str, Callable[[str | None, CellField], Any]] = {
+    "integer_hint": lambda v, f: hints.number_hint(v or "", True),
+    "decimal_hint": lambda v, f: hints.number_hint(v or "", False),
+    "date_hint": lambda v, f: hints.date_hint(v or ""),
+    "datetime_hint": lambda v, f: hints.date_hint(v or "", with_time=True),
+    "boolean_hint": lambda v, f: hints.boolean_hint(v or ""),
+    "codelist_title": lambda v, f: f.codelist_title,
+    "code_hint": lambda v, f: hints.code_hint(v or "", f.codes),
+    "pattern": lambda v, f: f.constraints["pattern"],
+    "pattern_hint": lambda v, f: hints.pattern_hint(v or "") if f.hinted else "",
+    "range": lambda v, f: f"[{_bound(f, 'minimum')}, {_bound(f, 'maximum')}]",
+    "length": lambda v, f: len(v or ""),
+    "max_length": lambda v, f: int(f.constraints["maxLength"]),
+    "citizen_id_problem": lambda v, f: citizen_id_problem_text(v),
+}
+
+
+def _bound(f: CellField, key: str) -> Any:
+    v = f.constraints.get(key)
+    return "" if v is None else v
+
+
+def placeholders(f: CellField, c: str) -> dict[str, str]:
+    """What a rule's `when` may name, for field `f` held in column `c`."""
+    cons = f.constraints
+    ltype = logical_type(f.type)
+    out = {"c": c}
+    typed_ok = f"{c} IS NOT NULL"       # the value is there and of its type: the later rules judge it
+    if ltype.valid is not None:
+        out["valid"] = ltype.valid(c, f.spec)
+        typed_ok = f"{typed_ok} AND {out['valid']}"
+    if f.masked:
+        typed_ok = f"{typed_ok} AND NOT contains({c}, '*')"   # a masked cell keeps only its length
+    out["typed_ok"] = out["pattern_ok"] = typed_ok
+    if f.has("enum"):
+        out["enum"] = ", ".join(lit(str(x)) for x in cons["enum"])
+    if f.has("pattern"):
+        out["pattern"] = lit(cons["pattern"])
+        out["pattern_ok"] = f"{typed_ok} AND regexp_full_match({c}, {out['pattern']})"
+    # a missing bound is infinite, so a range with one bound needs no other SQL
+    lo, hi = cons.get("minimum"), cons.get("maximum")
+    out["minimum"] = "CAST('-infinity' AS DOUBLE)" if lo is None else str(float(lo))
+    out["maximum"] = "CAST('infinity' AS DOUBLE)" if hi is None else str(float(hi))
+    if f.has("maxLength"):
+        out["max_length"] = str(int(cons["maxLength"]))
+    return out
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")   # a regex's {64} or \x{00A0} is left alone
+
+
+def render(when: str, values: dict[str, str]) -> str:
+    def fill(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise ValueError(f"placeholder {{{m.group(1)}}} has no value for this field")
+        return values[m.group(1)]
+    return _PLACEHOLDER.sub(fill, when)
+
+
+@dataclass(frozen=True)
+class CellRule:
+    """One cell rule's declared check, as the registry gives it."""
+    code: str
+    applies: dict[str, Any]
+    when: str
+    params: dict[str, str]
+
+    def matches(self, f: CellField) -> bool:
+        return all(SELECTORS[k](f, want) for k, want in self.applies.items())
+
+
+@lru_cache(maxsize=1)
+def cell_rules() -> tuple[CellRule, ...]:
+    """Every cell rule of the registry, in registry order; an unknown selector or parameter
+    function fails here, once."""
+    out = []
+    for r in all_rules():
+        if r.level != "cell":
+            continue
+        chk = r.check if isinstance(r.check, dict) else {}
+        applies, params = chk.get("applies") or {}, chk.get("params") or {}
+        unknown = (set(applies) - set(SELECTORS)) | (set(params.values()) - set(PARAMS))
+        if "when" not in chk or unknown:
+            raise ValueError(f"cell rule {r.code}: check needs `when`; unknown names {sorted(unknown)}")
+        out.append(CellRule(r.code, applies, chk["when"].strip(), params))
+    return tuple(out)
 
 
 @dataclass
 class CellCheck:
     code: str
-    field: FieldSpec | None
+    field: CellField | FieldSpec | None
     cond: str                     # SQL: this row breaks the rule
     col: str                      # the (quoted) column whose value a finding shows
     params: Callable[[str | None], dict[str, Any]] | None = None   # message parameters from the value
@@ -42,84 +189,45 @@ class CellRules:
     def __init__(self, profile: Profile, pseudonymized: bool):
         self.profile = profile
         self.pseudonymized = pseudonymized
+        self.rules = cell_rules()
+
+    def as_checked(self, f: FieldSpec) -> CellField:
+        treatment = f.raw.get("jn:exchange_treatment") if self.pseudonymized else None
+        ltype = logical_type(f.type).name
+        if treatment == "keyed_hash":
+            return CellField(f, ltype, {"pattern": KEYED_HASH_PATTERN}, None, hinted=False)
+        codes: dict[str, dict[str, str]] = {}
+        title = ""
+        if f.constraints.get("enum"):
+            cl = f.codelist
+            codes = self.profile.codes(cl) if cl in self.profile.codelists else \
+                {str(x): {"code": str(x), "label": str(x)} for x in f.constraints["enum"]}
+            title = self.profile.codelists.get(cl or "", {}).get("title", cl or "")
+        return CellField(f, ltype, f.constraints, f.identifier_scheme, masked=treatment == "mask",
+                         codes=codes, codelist_title=title)
 
     def of_field(self, f: FieldSpec, c: str) -> list[CellCheck]:
         """The checks of field `f` held in column `c`, in the order the findings are made."""
-        out: list[CellCheck] = []
-        nn = f"{c} IS NOT NULL"
-        if f.required:
-            out.append(CellCheck("JN-CELL-001", f, f"{c} IS NULL", c))
-        typed_ok = nn     # the value is there and of its type: the later rules judge it
-        ltype = logical_type(f.type)
-        if ltype.valid is not None and ltype.rule is not None:
-            valid = ltype.valid(c, f)
-            out.append(CellCheck(ltype.rule, f, f"{nn} AND NOT ({valid})", c,
-                                 lambda v, h=ltype.hint: {"hint": h(v)} if h else {}))
-            typed_ok = f"{nn} AND {valid}"
-        treatment = f.raw.get("jn:exchange_treatment")
-        if self.pseudonymized and treatment == "keyed_hash":
-            pat = "^[0-9a-f]{64}$"
-            out.append(CellCheck("JN-CELL-008", f, f"{nn} AND NOT regexp_full_match({c}, {lit(pat)})", c,
-                                 lambda v, p=pat: {"pattern": p, "hint": ""}))
-            return out
-        if self.pseudonymized and treatment == "mask":
-            typed_ok = f"{typed_ok} AND NOT contains({c}, '*')"   # a masked cell keeps only its length
-        pattern_ok = self._constraints(f, c, typed_ok, out)
-        out.extend(_identifier_checks(f, c, pattern_ok))
-        return out
-
-    def _constraints(self, f: FieldSpec, c: str, typed_ok: str, out: list[CellCheck]) -> str:
-        """Adds the checks of the field's constraints (JN-CELL-007..010) to `out`; returns the
-        condition "of its type and its pattern" the identifier checks build on."""
-        cons = f.constraints
-        if cons.get("enum"):
-            codes = ", ".join(lit(str(x)) for x in cons["enum"])
-            codelist = f.codelist
-            lookup = self.profile.codes(codelist) if codelist in self.profile.codelists else \
-                {str(x): {"code": str(x), "label": str(x)} for x in cons["enum"]}
-            title = self.profile.codelists.get(codelist, {}).get("title", codelist or "")
-            out.append(CellCheck("JN-CELL-007", f, f"{typed_ok} AND {c} NOT IN ({codes})", c,
-                                 lambda v, lk=lookup, tt=title: {"codelist": tt, "hint": hints.code_hint(v, lk)}))
-        pattern_ok = typed_ok
-        if cons.get("pattern"):
-            pat = cons["pattern"]
-            out.append(CellCheck("JN-CELL-008", f, f"{typed_ok} AND NOT regexp_full_match({c}, {lit(pat)})", c,
-                                 lambda v, p=pat: {"pattern": p, "hint": hints.pattern_hint(v)}))
-            pattern_ok = f"{typed_ok} AND regexp_full_match({c}, {lit(pat)})"
-        lo, hi = cons.get("minimum"), cons.get("maximum")
-        if (lo is not None or hi is not None) and f.type in ("integer", "number"):
-            conds = []
-            if lo is not None:
-                conds.append(f"try_cast({c} AS DOUBLE) < {float(lo)}")
-            if hi is not None:
-                conds.append(f"try_cast({c} AS DOUBLE) > {float(hi)}")
-            rng = f"[{'' if lo is None else lo}, {'' if hi is None else hi}]"
-            out.append(CellCheck("JN-CELL-009", f, f"{typed_ok} AND ({' OR '.join(conds)})", c,
-                                 lambda v, r=rng: {"range": r}))
-        if cons.get("maxLength"):
-            n = int(cons["maxLength"])
-            out.append(CellCheck("JN-CELL-010", f, f"{c} IS NOT NULL AND strlen({c}) > {n} AND length({c}) > {n}", c,
-                                 lambda v, n=n: {"length": len(v or ""), "limit": n}))
-        return pattern_ok
+        cf = self.as_checked(f)
+        values = placeholders(cf, c)
+        return [CellCheck(r.code, cf, render(r.when, values), c, _param_maker(r.params, cf))
+                for r in self.rules if r.matches(cf)]
 
 
-def _identifier_checks(f: FieldSpec, c: str, pattern_ok: str) -> list[CellCheck]:
-    """The check digits and codes of an identifier field (JN-CELL-011..013)."""
-    scheme = f.identifier_scheme
-    if scheme == "uscc":
-        return [CellCheck("JN-CELL-011", f, f"{pattern_ok} AND NOT ({uscc_check_sql(c)})", c)]
-    if scheme == "citizen_id":
-        return [CellCheck("JN-CELL-012", f,
-                          f"{pattern_ok} AND NOT ({citizen_id_check_sql(c)} AND "
-                          f"try_strptime(substr({c}, 7, 8), '%Y%m%d') IS NOT NULL)", c,
-                          lambda v: {"problem": citizen_id_problem_text(v)})]
-    if scheme == "jinan_division_code":
-        counties = ", ".join(lit(x) for x in sorted(JINAN_COUNTY_CODES))
-        return [CellCheck("JN-CELL-013", f,
-                          f"{pattern_ok} AND NOT ((length({c}) = 6 AND ({c} = '370100' OR {c} IN ({counties}))) "
-                          f"OR (length({c}) > 6 AND substr({c}, 1, 6) IN ({counties}) AND substr({c}, 7, 3) <> '000'))",
-                          c)]
-    return []
+def _param_maker(params: dict[str, str], f: CellField) -> Callable[[str | None], dict[str, Any]]:
+    return lambda v: {name: PARAMS[fn](v, f) for name, fn in params.items()}
+
+
+def cell_size_checks(t: LoadedTable, limits: Limits) -> list[CellCheck]:
+    """JN-FILE-009 for every column of the file (known to the standard or not)."""
+    limit = limits.max_cell_chars
+
+    def params(header_name: str) -> Callable[[str | None], dict[str, Any]]:
+        return lambda v: {"length": len(v or ""), "limit": limit, "field": header_name}
+
+    return [CellCheck("JN-FILE-009", t.spec.field(header_name), f"length({q(col)}) > {limit}", q(col),
+                      params(header_name))
+            for col, header_name in t.file_columns.items()]
 
 
 def check_cells(con: duckdb.DuckDBPyConnection, t: LoadedTable, rules: CellRules, limits: Limits,
@@ -130,22 +238,19 @@ def check_cells(con: duckdb.DuckDBPyConnection, t: LoadedTable, rules: CellRules
     for f in t.spec.fields:
         col = t.columns.get(f.name)
         if col is not None:
-            checks.extend(rules.of_field(f, q(col)))
+            checks.extend(c for c in rules.of_field(f, q(col)) if collector.enabled(c.code))
     limit = limits.max_cell_chars
-    huge = [CellCheck("JN-FILE-009", t.spec.field(header_name), f"length({q(col)}) > {limit}", q(col),
-                      lambda v, h=header_name: {"length": len(v or ""), "limit": limit, "field": h})
-            for col, header_name in t.file_columns.items()]
+    huge = cell_size_checks(t, limits) if collector.enabled("JN-FILE-009") else []
     if not (checks or huge) or t.rows == 0:
         return
     # Cell size: one aggregate over the longest cell in bytes (a bound on its characters)
     # instead of one per column, which cost DuckDB as much to plan as all the other checks;
     # the columns are counted only when a cell may be too long.
     longest = "max(greatest(" + ", ".join(f"strlen({h.col})" for h in huge) + "))" if huge else "0"
-    *counts, widest = con.execute(
-        "SELECT " + ", ".join([*(f"count_if({c.cond})" for c in checks), longest]) + f" FROM {t.raw}").fetchone()
+    *counts, widest = one_row(
+        con, "SELECT " + ", ".join([*(f"count_if({c.cond})" for c in checks), longest]) + f" FROM {t.raw}")
     if widest and widest > limit:
-        counts += con.execute(
-            "SELECT " + ", ".join(f"count_if({h.cond})" for h in huge) + f" FROM {t.raw}").fetchone()
+        counts += one_row(con, "SELECT " + ", ".join(f"count_if({h.cond})" for h in huge) + f" FROM {t.raw}")
         checks += huge
     key_sql = _key_sql(t)
     for check, n in zip(checks, counts):
@@ -167,7 +272,7 @@ def _key_sql(t: LoadedTable) -> str:
 
 
 def _cell_finding(t: LoadedTable, check: CellCheck, rowid: int, value: str | None, key: str | None) -> Finding:
-    f = check.field
+    f = check.field.spec if isinstance(check.field, CellField) else check.field
     params = check.params(value) if check.params else {}
     personal = bool(f and (f.personal or f.identifier_scheme == "citizen_id"))
     return make_finding(check.code, resource=t.spec.name, row=t.line_of(int(rowid)),

@@ -36,6 +36,7 @@ class Engine:
         self.settings = settings
         self.tables: dict[str, LoadedTable] = {}
         self._cell_rules = cells.CellRules(profile, settings.pseudonymized)
+        cells.install_macros(self._main)   # the identifier checks the cell rules' SQL calls
 
     # ------------------------------------------------------------------ connection
     @property

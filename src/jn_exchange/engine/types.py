@@ -1,16 +1,15 @@
 """The standard's logical types, each described once: the SQL that says a cell's text is a
-valid value of the type (the cell rules JN-CELL-002..006) and the SQL cast the typed views
-give the business rules. The two differ where the standard is stricter than the cast: a date
-must be written YYYY-MM-DD *and* exist, while the view takes whatever date DuckDB can read
-(the cell rule reports the spelling; the business rules still judge the date)."""
+valid value of the type (the `{valid}` of the type rules JN-CELL-002..006, whose checks are
+declared in the registry) and the SQL cast the typed views give the business rules. The two
+differ where the standard is stricter than the cast: a date must be written YYYY-MM-DD *and*
+exist, while the view takes whatever date DuckDB can read (the cell rule reports the spelling;
+the business rules still judge the date)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jn_exchange import hints
-from jn_exchange.hints import Hint
 from jn_exchange.profile import FieldSpec
 
 _DATE_FORM = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -22,9 +21,7 @@ class LogicalType:
     name: str
     sql_type: str                                      # the typed view's column type
     cast: Callable[[str], str]                         # SQL: the typed value of a text column
-    rule: str | None = None                            # the cell rule an invalid value breaks
     valid: Callable[[str, FieldSpec], str] | None = None   # SQL: this (non-NULL) text is a valid value
-    hint: Callable[[str], Hint] | None = None          # how to write an invalid value right
 
     def null(self) -> str:
         """The typed view's column for a field the file does not have."""
@@ -50,21 +47,16 @@ STRING = LogicalType("string", "VARCHAR", cast=lambda x: x)
 
 LOGICAL_TYPES: dict[str, LogicalType] = {t.name: t for t in (
     STRING,
-    LogicalType("integer", "BIGINT", cast=lambda x: f"try_cast({x} AS BIGINT)", rule="JN-CELL-002",
-                valid=lambda c, f: f"regexp_full_match({c}, '-?[0-9]+')",
-                hint=lambda v: hints.number_hint(v, True)),
-    LogicalType("number", "DECIMAL(18,2)", cast=lambda x: f"try_cast({x} AS DECIMAL(18,2))", rule="JN-CELL-003",
-                valid=lambda c, f: f"regexp_full_match({c}, '{_number_form(f)}')",
-                hint=lambda v: hints.number_hint(v, False)),
-    LogicalType("date", "DATE", cast=_cast_date, rule="JN-CELL-004",
-                valid=lambda c, f: f"regexp_full_match({c}, '{_DATE_FORM}') AND {_cast_date(c)} IS NOT NULL",
-                hint=lambda v: hints.date_hint(v)),
-    LogicalType("datetime", "TIMESTAMP", cast=_cast_datetime, rule="JN-CELL-005",
-                valid=lambda c, f: f"regexp_full_match({c}, '{_DATETIME_FORM}') AND {_cast_datetime(c)} IS NOT NULL",
-                hint=lambda v: hints.date_hint(v, with_time=True)),
+    LogicalType("integer", "BIGINT", cast=lambda x: f"try_cast({x} AS BIGINT)",
+                valid=lambda c, f: f"regexp_full_match({c}, '-?[0-9]+')"),
+    LogicalType("number", "DECIMAL(18,2)", cast=lambda x: f"try_cast({x} AS DECIMAL(18,2))",
+                valid=lambda c, f: f"regexp_full_match({c}, '{_number_form(f)}')"),
+    LogicalType("date", "DATE", cast=_cast_date,
+                valid=lambda c, f: f"regexp_full_match({c}, '{_DATE_FORM}') AND {_cast_date(c)} IS NOT NULL"),
+    LogicalType("datetime", "TIMESTAMP", cast=_cast_datetime,
+                valid=lambda c, f: f"regexp_full_match({c}, '{_DATETIME_FORM}') AND {_cast_datetime(c)} IS NOT NULL"),
     LogicalType("boolean", "BOOLEAN", cast=lambda x: f"CASE {x} WHEN 'true' THEN true WHEN 'false' THEN false END",
-                rule="JN-CELL-006", valid=lambda c, f: f"{c} IN ('true', 'false')",
-                hint=lambda v: hints.boolean_hint(v)),
+                valid=lambda c, f: f"{c} IN ('true', 'false')"),
 )}
 
 

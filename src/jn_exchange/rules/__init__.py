@@ -1,16 +1,29 @@
-"""The rule registry: the one list of every rule the validator can report.
+"""The rule registry: the one list of every rule the validator can report, and of how each is
+checked.
 
-Structural rules are declared in `structural.yaml`; business rules of the regulations in
-`business/*.yaml`. The CLI (`jn-exchange rules`), the report writers and the docs generator
-all read this registry; nothing else keeps its own list of rules."""
+Every rule is one YAML entry: code, severity, level, bilingual title/message/description/fix,
+legal basis, and its one check. Structural rules are declared in `structural.yaml`, business
+rules of the regulations in `business/*.yaml`. The check takes one of three forms:
+
+- a business rule: `sql`, a SELECT over the typed views (run by `jn_exchange.business`);
+- a cell rule (level `cell`): `check: {applies, when, params}`, a selector over the fields it
+  applies to and the SQL condition of a breaking cell (built into every table's one aggregate
+  scan by `jn_exchange.engine.cells`, which lists the placeholders and parameter functions);
+- any other structural rule: `check: "module:function"`, the function that emits it (the
+  registry never imports it; `tests/test_rules.py` checks that it exists and names the code).
+
+The CLI (`jn-exchange rules`), the validator, the report writers and the docs generator all
+read this registry; nothing else keeps its own list of rules."""
 
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -38,6 +51,8 @@ class Rule:
     applies: dict[str, Any] = dc_field(default_factory=dict)
     reads: tuple[str, ...] = ()
     sql: str | None = None
+    # structural rules: a cell rule's {applies, when, params}, or the emitting "module:function"
+    check: dict[str, Any] | str | None = None
     extra: dict[str, Any] = dc_field(default_factory=dict)
 
     @property
@@ -74,12 +89,12 @@ def _load_file(path: Path) -> list[dict[str, Any]]:
 
 def _to_rule(d: dict[str, Any]) -> Rule:
     known = {"code", "severity", "level", "title", "message", "description", "fix", "basis",
-             "deprecated", "applies", "reads", "sql"}
+             "deprecated", "applies", "reads", "sql", "check"}
     return Rule(
         code=d["code"], severity=Severity(d["severity"]), level=d["level"], title=d["title"],
         message=d["message"], description=d["description"], fix=d["fix"], basis=d["basis"],
         deprecated=d.get("deprecated"), applies=d.get("applies") or {},
-        reads=tuple(d.get("reads") or ()), sql=d.get("sql"),
+        reads=tuple(d.get("reads") or ()), sql=d.get("sql"), check=d.get("check"),
         extra={k: v for k, v in d.items() if k not in known},
     )
 
