@@ -4,7 +4,8 @@ import datetime as dt
 
 import duckdb
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jn_exchange.business import calendar
 

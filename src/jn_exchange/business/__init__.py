@@ -4,18 +4,20 @@ A business rule is data: its `sql` is a SELECT over the typed views (one per tab
 the table, with `_rowid`), returning one row per offending record with the columns
 `_table` (the resource to point at), `_rowid`, `_key`, optionally `_field`, and any further
 columns the rule's message template names. `getvariable('as_of')` is the date the package is
-judged for; the day-counting macros of `calendar.py` are installed first. The same SQL is
-shown in the docs and can be run by the city's own database."""
+judged for; the day-counting macros of `calendar.py` and the macros of the texts' dates and
+scopes of `texts.py` are installed first. The same SQL is shown in the docs and can be run by
+the city's own database."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
-from jn_exchange.business import calendar
+from jn_exchange.business import calendar, texts
 from jn_exchange.engine import Engine
 from jn_exchange.findings import Collector
 from jn_exchange.masking import mask_value
@@ -53,30 +55,20 @@ def names_used() -> frozenset[str]:
 def wrap(rule: Rule, limit: int) -> str:
     """The rule's query with exact per-table counts and at most `limit` example rows per table,
     in one pass (a big package is scanned once per rule)."""
+    assert rule.sql is not None, "only business rules (which all have sql) are wrapped"
     sql = rule.sql.strip().rstrip(";")
     return (f"SELECT *, count(*) OVER (PARTITION BY _table) AS _n FROM ({sql}) "
             f"QUALIFY row_number() OVER (PARTITION BY _table ORDER BY _rowid) <= {int(limit)} "
             f"ORDER BY _table, _rowid")
 
 
-# Which text governs a supervision case: procedure_basis 1 is 003 (历城区, cases filed
-# 2025-03-01 to 2027-02-28), 2 is 004 (全市, from 2025-02-01); other cases are not judged.
-SCOPE_MACROS = """
-CREATE OR REPLACE MACRO jn_sup_scope(basis, d) AS
-    (basis = '1' AND d BETWEEN DATE '2025-03-01' AND DATE '2027-02-28')
-    OR (basis = '2' AND d >= DATE '2025-02-01');
-CREATE OR REPLACE MACRO jn_003_scope(d) AS d BETWEEN DATE '2025-03-01' AND DATE '2027-02-28';
-CREATE OR REPLACE MACRO jn_004_scope(d) AS d >= DATE '2025-02-01';
-"""
-
-
 def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     calendar.install(con, max(as_of.year, dt.date.today().year) + 5)
-    con.execute(SCOPE_MACROS)
+    texts.install(con)
 
 
 def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, pool: ThreadPoolExecutor,
-                       skip_tables: set[str] = frozenset()) -> None:
+                       skip_tables: AbstractSet[str] = frozenset()) -> None:
     """Run every enabled rule in the caller's workers (shared with its other checks), except
     those reading a table in `skip_tables` (declared but unreadable: its structural finding
     says why). A table the package does not declare at all is an empty table, and rules judge
