@@ -65,10 +65,11 @@ def validate_json(path: Path, *extra) -> tuple[Run, dict | None]:
     return r, (r.json() if r.rc in (0, 1) else None)
 
 
-def hostile(path: Path, *extra) -> dict | None:
-    """A hostile input: exit 1 (findings) or 2 (unusable), never a traceback or an internal error."""
+def hostile(path: Path, *extra, rc: int = 1) -> dict | None:
+    """A hostile input: its one correct exit code (1: refused with findings, the default; 2: not
+    a package at all), never a traceback or an internal error."""
     r, doc = validate_json(path, *extra)
-    assert r.rc in (1, 2), (r.rc, r.err, r.out[:2000])
+    assert r.rc == rc, (r.rc, r.err, r.out[:2000])
     assert "internal error" not in r.err, r.err
     if r.rc == 2:
         assert r.err.startswith("jn-exchange: "), r.err

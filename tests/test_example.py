@@ -15,6 +15,7 @@ import pytest
 
 import jn_exchange
 from jn_exchange.profile import load_profile
+from tests._need import need
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "jinan-sample"
@@ -43,7 +44,7 @@ def test_every_table_has_rows_that_tie_together():
 
 @pytest.mark.slow
 def test_example_is_valid_for_frictionless_with_the_table_schemas(tmp_path):
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = need("frictionless", "dev")
     desc = json.loads((EXAMPLE / "datapackage.json").read_text(encoding="utf-8"))
     prof = load_profile()
     for res in desc["resources"]:

@@ -17,9 +17,10 @@ import pydantic
 import pytest
 
 import jn_exchange
+from tests._need import missing, need
 
 GENERATED = Path(jn_exchange.__file__).parent / "generated"
-HAVE_LINKML = importlib.util.find_spec("linkml") is not None and importlib.util.find_spec("linkml_runtime") is not None
+HAVE_LINKML = not (missing("linkml") or missing("linkml_runtime"))
 
 AGENCY = {
     "agency_id": "JN-SFJ", "uscc": "11370100004188163X", "name": "济南市司法局", "agency_nature": "01",
@@ -203,7 +204,7 @@ def test_container_has_exactly_one_attribute_per_table(profile, models):
 
 
 def test_table_schemas_are_valid_frictionless_descriptors(schemas):
-    frictionless = pytest.importorskip("frictionless", reason="frictionless (the dev extra) is not installed")
+    frictionless = need("frictionless", "dev")
     for name, ts in schemas.items():
         report = frictionless.Schema.validate_descriptor(ts)
         assert report.valid, f"{name}: {[e.message for e in report.errors][:3]}"

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("linkml_runtime", reason="linkml-runtime (the build extra) is not installed")
+from tests._need import need
+
+need("linkml_runtime", "build")
 from linkml_runtime import SchemaView  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,7 +175,7 @@ def test_every_table_has_a_primary_key(sv):
 
 
 def test_linkml_lint_passes_on_every_schema_file():
-    pytest.importorskip("linkml", reason="linkml (the build extra) is not installed")
+    need("linkml", "build")
     from jn_exchange.generate.lint import lint_problems
 
     problems = lint_problems()
