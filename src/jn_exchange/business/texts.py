@@ -22,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import duckdb
+
 D = dt.date
 
 
@@ -91,5 +93,5 @@ def macro_sql() -> str:
     return "\n".join(m for t in TEXTS for m in _text_macros(t)) + "\n" + SCOPE_MACROS.lstrip("\n")
 
 
-def install(con) -> None:
+def install(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(macro_sql())
