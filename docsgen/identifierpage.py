@@ -7,6 +7,7 @@ from __future__ import annotations
 from docsgen.pages import Ctx
 from docsgen.text import code, esc
 from jn_exchange import identifiers as ids
+from jn_exchange.masking import mask_identifier
 
 
 def identifiers_page(lang: str, ctx: Ctx | None = None) -> str:
@@ -67,8 +68,8 @@ def _uscc_section(lang: str, ctx: Ctx | None) -> list[str]:
     r = usum % 31
     idx = (31 - r) % 31
     out += ["", f"S = {usum}; S mod 31 = {r}; (31 − {r}) mod 31 = {idx} → {code(uchk)}", "",
-            (f"完整的统一社会信用代码：{code(u17 + uchk)}；报告中显示为 {code(ids.mask_identifier(u17 + uchk))}。" if zh
-             else f"The full code is {code(u17 + uchk)}; a report shows it as {code(ids.mask_identifier(u17 + uchk))}."), ""]
+            (f"完整的统一社会信用代码：{code(u17 + uchk)}；报告中显示为 {code(mask_identifier(u17 + uchk))}。" if zh
+             else f"The full code is {code(u17 + uchk)}; a report shows it as {code(mask_identifier(u17 + uchk))}."), ""]
     if zh:
         out += ["常见错误：小写字母、全角字符、字符集以外的字母（如把数字 0 写成字母 O）、校验码错误"
                 "（[JN-CELL-011](../rules/JN-CELL-011.md)）。", ""]
@@ -112,8 +113,8 @@ def _citizen_section(lang: str, ctx: Ctx | None) -> list[str]:
             "| " + labels[2] + " | " + " | ".join(str(w) for _, _, w in crows) + " |",
             "| " + labels[3] + " | " + " | ".join(str(int(ch) * w) for _, ch, w in crows) + " |"]
     out += ["", f"S = {csum}; S mod 11 = {csum % 11} → {code(cchk)}", "",
-            (f"完整号码：{code(c17 + cchk)}；报告中显示为 {code(ids.mask_identifier(c17 + cchk))}。" if zh
-             else f"The full number is {code(c17 + cchk)}; a report shows it as {code(ids.mask_identifier(c17 + cchk))}."),
+            (f"完整号码：{code(c17 + cchk)}；报告中显示为 {code(mask_identifier(c17 + cchk))}。" if zh
+             else f"The full number is {code(c17 + cchk)}; a report shows it as {code(mask_identifier(c17 + cchk))}."),
             ""]
     out += _scheme_fields(ctx, ("citizen_id",), lang)
     return out

@@ -27,7 +27,8 @@ import jsonschema
 import pytest
 
 from jn_exchange import __version__
-from jn_exchange.identifiers import citizen_id_check_char, citizen_id_problem, mask_identifier
+from jn_exchange.identifiers import citizen_id_check_char, citizen_id_problem
+from jn_exchange.masking import mask_identifier
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "jinan-sample"

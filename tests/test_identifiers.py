@@ -26,13 +26,13 @@ from jn_exchange.identifiers import (
     is_valid_citizen_id,
     is_valid_uscc,
     jinan_county_of,
-    mask_identifier,
     normalize_citizen_id,
     organization_code_check_char,
     uscc_check_char,
     uscc_check_sql,
     uscc_problem,
 )
+from jn_exchange.masking import mask_identifier
 
 AS_OF = date(2025, 7, 2)
 DIGITS = "0123456789"

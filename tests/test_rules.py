@@ -125,3 +125,14 @@ def test_edge_spaces_rule_agrees_with_the_text_policy():
         assert not flagged("名" + ch + "称"), repr(ch)
     for ch in "、，。x0\u2028\u00ad":
         assert not flagged(ch + "名称" + ch), repr(ch)
+
+
+def test_a_rule_shows_a_parameter_as_a_field_of_the_tables_it_reads():
+    """`shows: {param: field}` names a field of a table in `reads`, and a parameter the rule's
+    messages use: otherwise the parameter would silently lose its masking."""
+    profile = load_profile()
+    for r in registry().values():
+        for param, field in r.shows.items():
+            fields = {f.name for t in r.reads if t in profile.tables for f in profile.tables[t].fields}
+            assert field in fields, (r.code, param, field)
+            assert "{" + param + "}" in r.message["zh"] + r.message["en"], (r.code, param)

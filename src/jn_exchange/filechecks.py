@@ -4,9 +4,10 @@ table's spec. Returns how to read the columns, or None when the file cannot be r
 from __future__ import annotations
 
 from jn_exchange.findings import Collector
+from jn_exchange.masking import show_header_cell
 from jn_exchange.profile import TableSpec
 from jn_exchange.reader.csvscan import FileScan
-from jn_exchange.reader.header import read_header
+from jn_exchange.reader.header import Column, read_header
 from jn_exchange.rules import make_finding, zh_en
 
 # Beyond these the engine (DuckDB) needs minutes for one file: its time grows with the square of
@@ -58,6 +59,15 @@ def check_file(ref_name: str, rel_path: str, scan: FileScan, collector: Collecto
     return True
 
 
+def _shown(column: Column, spec: TableSpec) -> str:
+    """A header cell as findings show it: a field's name as it is; any other text by the
+    masking policy of the field at its position (`masking.show_header_cell`)."""
+    if column.field is not None:
+        return column.text
+    here = spec.fields[column.position] if column.position < len(spec.fields) else None
+    return show_header_cell(column.text, here)
+
+
 def check_header(spec: TableSpec, header: list[str], collector: Collector) -> dict[str, str]:
     """Header rules, from the one reading of a header (reader.header). Returns the rename map
     (file column -> field name) for columns written with the Chinese title or spelled like a
@@ -68,9 +78,11 @@ def check_header(spec: TableSpec, header: list[str], collector: Collector) -> di
         mapping = "，".join(f"{c.text}→{c.field}" for c in titled[:12]) + ("…" if len(titled) > 12 else "")
         collector.add(make_finding("JN-HDR-006", resource=spec.name, row=1, mapping=mapping))
     for name, n in reading.duplicates.items():
-        collector.add(make_finding("JN-HDR-004", resource=spec.name, row=1, field=name, count=n))
+        shown = name if spec.field(name) else _shown(next(c for c in reading.columns if c.effective == name), spec)
+        collector.add(make_finding("JN-HDR-004", resource=spec.name, row=1, field=shown or "(空)", count=n))
     for column, hint in reading.unknown:
-        collector.add(make_finding("JN-HDR-003", resource=spec.name, row=1, field=column.text or "(空)", hint=hint))
+        collector.add(make_finding("JN-HDR-003", resource=spec.name, row=1, field=_shown(column, spec) or "(空)",
+                                   hint=hint))
     for f in reading.missing:
         code = "JN-HDR-001" if f.required else "JN-HDR-002"
         collector.add(make_finding(code, resource=spec.name, row=1, field=f.name, title=f.title))

@@ -1,17 +1,21 @@
 """Specific hints for a bad cell: why a value that a person would read as right is not in the
 standard's form (2025/3/1, 2025年3月1日, full-width digits, stray spaces, labels instead of codes).
-Computed only for the stored example findings, never per row."""
+Computed only for the stored example findings, never per row. A hint that writes the value out
+again writes it through `show`, the field's masking policy (`jn_exchange.masking`), so a hint
+reveals no more of a personal value than the finding's value does."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from jn_exchange.text import half_width, strip_edges
 
 Hint = dict[str, str]
+Show = Callable[[str], str]
 _NONE: Hint = {"zh": "", "en": ""}
 
 # the full-width characters a hint points out (digits, letters, the ideographic space, ．－：);
@@ -23,12 +27,17 @@ def _h(zh: str, en: str) -> Hint:
     return {"zh": f"；{zh}", "en": f"; {en}"}
 
 
-def _common(value: str) -> Hint | None:
+def _same(value: str) -> str:
+    return value
+
+
+def _common(value: str, show: Show) -> Hint | None:
     stripped = strip_edges(value)
     if value != stripped:
-        return _h(f"值的首尾有空格，应为 “{stripped}”", f"the value has leading/trailing spaces; write “{stripped}”")
+        shown = show(stripped)
+        return _h(f"值的首尾有空格，应为 “{shown}”", f"the value has leading/trailing spaces; write “{shown}”")
     if _FULLWIDTH.search(value):
-        fixed = half_width(value)
+        fixed = show(half_width(value))
         return _h(f"含全角字符，应写为半角 “{fixed}”", f"it has full-width characters; write “{fixed}”")
     return None
 
@@ -41,8 +50,8 @@ _DATE_FORMS = [
 ]
 
 
-def date_hint(value: str, with_time: bool = False) -> Hint:
-    common = _common(value)
+def date_hint(value: str, with_time: bool = False, show: Show = _same) -> Hint:
+    common = _common(value, show)
     if common:
         return common
     v = value
@@ -79,19 +88,22 @@ def _parse_date_like(v: str) -> dt.date | None:
     return None
 
 
-def number_hint(value: str, integer: bool) -> Hint:
-    common = _common(value)
+def number_hint(value: str, integer: bool, show: Show = _same) -> Hint:
+    common = _common(value, show)
     if common:
         return common
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value):
-        return _h(f"不要用千分位逗号，应为 {value.replace(',', '')}", f"drop the thousands separators: {value.replace(',', '')}")
+        plain = show(value.replace(",", ""))
+        return _h(f"不要用千分位逗号，应为 {plain}", f"drop the thousands separators: {plain}")
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(元|万元|人民币|RMB|¥|￥)?", value.replace("¥", "").replace("￥", ""))
     if m and m.group(2) == "万元":
         return _h("金额以元为单位，不带单位，如 1.5万元 写作 15000", "amounts are in yuan without unit; 1.5万元 is 15000")
     if m and m.group(2):
-        return _h(f"不要带单位或货币符号，应为 {m.group(1)}", f"no unit or currency sign: {m.group(1)}")
+        plain = show(m.group(1))
+        return _h(f"不要带单位或货币符号，应为 {plain}", f"no unit or currency sign: {plain}")
     if integer and re.fullmatch(r"-?\d+\.0+", value):
-        return _h(f"整数不带小数部分，应为 {value.split('.')[0]}", f"integers have no decimals: {value.split('.')[0]}")
+        whole = show(value.split(".")[0])
+        return _h(f"整数不带小数部分，应为 {whole}", f"integers have no decimals: {whole}")
     if not integer and re.fullmatch(r"-?\d+\.\d{3,}", value):
         return _h("金额最多两位小数", "amounts have at most two decimals")
     return _NONE
@@ -101,8 +113,8 @@ _TRUE = {"是", "1", "y", "yes", "t", "真", "TRUE", "True"}
 _FALSE = {"否", "0", "n", "no", "f", "假", "FALSE", "False"}
 
 
-def boolean_hint(value: str) -> Hint:
-    common = _common(value)
+def boolean_hint(value: str, show: Show = _same) -> Hint:
+    common = _common(value, show)
     if common:
         return common
     v = strip_edges(value)
@@ -134,5 +146,5 @@ def code_hint(value: str, codes: dict[str, dict[str, Any]]) -> Hint:
     return _NONE
 
 
-def pattern_hint(value: str) -> Hint:
-    return _common(value) or _NONE
+def pattern_hint(value: str, show: Show = _same) -> Hint:
+    return _common(value, show) or _NONE

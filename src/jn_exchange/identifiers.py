@@ -1,7 +1,7 @@
 """Chinese identifiers used by the standard: 统一社会信用代码 (GB 32100—2015), 公民身份号码
 (GB 11643—1999) and Jinan's 行政区划代码; their check characters in Python and as DuckDB SQL
-(the validator checks millions of rows without Python UDFs), masking for reports, and
-generators for sample data.
+(the validator checks millions of rows without Python UDFs), and generators for sample data
+(masking for reports is `jn_exchange.masking`).
 
 Standard library only: the validator imports this on its hot path.
 """
@@ -26,7 +26,7 @@ __all__ = [
     "citizen_id_check_char", "is_valid_citizen_id", "citizen_id_problem", "citizen_id_check_sql",
     "normalize_citizen_id", "normalize_uscc",
     "is_jinan_division_code", "jinan_county_of", "division_name",
-    "mask_identifier", "generate_uscc", "generate_citizen_id",
+    "generate_uscc", "generate_citizen_id",
 ]
 
 # --------------------------------------------------------------------------- 统一社会信用代码
@@ -202,19 +202,6 @@ def division_name(code: str) -> str | None:
         return JINAN_DIVISION_NAMES[code]
     county = jinan_county_of(code)
     return JINAN_DIVISION_NAMES[county] if county else None
-
-
-# --------------------------------------------------------------------------- masking
-def mask_identifier(value: str) -> str:
-    """Report form: 18 characters (id number, USCC) keep the first 6 (division) and the last 2;
-    anything else keeps its first and last character. Same length; never the input itself
-    unless it is empty (a 1- or 2-character value is starred too: short names are personal)."""
-    n = len(value)
-    if n == 18:
-        return value[:6] + "*" * 10 + value[16:]
-    if n <= 2:
-        return value[:n - 1] + "*" if n else value
-    return value[0] + "*" * (n - 2) + value[-1]
 
 
 # --------------------------------------------------------------------------- generators

@@ -20,22 +20,37 @@ import duckdb
 from jn_exchange.business import calendar, texts
 from jn_exchange.engine import Engine
 from jn_exchange.findings import Collector
-from jn_exchange.masking import mask_value
+from jn_exchange.masking import masks, show
+from jn_exchange.profile import FieldSpec, Profile
 from jn_exchange.rules import Rule, all_rules, make_finding
 
 
-def _param(v):
+def _param(v, field: FieldSpec | None):
     """A message parameter as the reports can carry it: dates in ISO form, decimals as their
-    text (JSON has no decimal), strings with anything like an identity number masked."""
+    text (JSON has no decimal), strings shown by the policy of the field they are named after."""
     if v is None:
         return ""
     if hasattr(v, "isoformat"):
         return v.isoformat()
     if isinstance(v, str):
-        return mask_value(v)
+        return show(v, field)
     if isinstance(v, (bool, int, float)):
         return v
     return str(v)
+
+
+def _param_fields(rule: Rule, profile: Profile) -> dict[str, FieldSpec]:
+    """The field each of a rule's output columns is named after, in the tables it reads (a
+    parameter `officer_id` is masked as officer_id is, and `subject` as the rule's `shows`
+    says); the masking one wins a tie."""
+    by_name: dict[str, FieldSpec] = {}
+    for name in rule.reads:
+        spec = profile.tables.get(name)
+        for f in spec.fields if spec else ():
+            if f.name not in by_name or masks(f):
+                by_name[f.name] = f
+    aliases = {param: by_name[field] for param, field in rule.shows.items() if field in by_name}
+    return {**by_name, **aliases}
 
 
 def business_rules() -> list[Rule]:
@@ -88,18 +103,20 @@ def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, poo
 
     results = list(pool.map(run, rules))
     for rule, names, rows in results:
+        fields = _param_fields(rule, engine.profile)
+        recs = [dict(zip(names, values)) for values in rows]
+        keys = {t: engine.keys_of(t, [r["_rowid"] for r in recs if r["_table"] == t and r["_rowid"] is not None])
+                for t in {r["_table"] for r in recs}}
         by_table: dict[str, tuple[int, list]] = {}
-        for values in rows:
-            rec = dict(zip(names, values))
+        for rec in recs:
             table = rec.pop("_table")
             n = int(rec.pop("_n"))
             rowid = rec.pop("_rowid")
-            key = rec.pop("_key", None)
             field = rec.pop("_field", None)
             row = engine.line_of(table, rowid)
-            params = {k: _param(v) for k, v in rec.items()}
+            params = {k: _param(v, fields.get(k)) for k, v in rec.items()}
             finding = make_finding(rule.code, resource=table, row=row, field=field,
-                                   key=mask_value(None if key is None else str(key)), **params)
+                                   key=keys[table].get(rowid) if rowid is not None else None, **params)
             by_table.setdefault(table, (n, []))[1].append(finding)
         for n, findings in by_table.values():
             collector.add_counted(findings[0], n, findings[1:])

@@ -33,7 +33,7 @@ from jn_exchange.engine.sql import lit, one_row, q
 from jn_exchange.engine.types import logical_type
 from jn_exchange.findings import Collector, Finding
 from jn_exchange.identifiers import JINAN_COUNTY_CODES, citizen_id_check_sql, uscc_check_sql
-from jn_exchange.masking import mask_value
+from jn_exchange.masking import show
 from jn_exchange.profile import FieldSpec, Profile
 from jn_exchange.rules import all_rules, make_finding
 
@@ -73,6 +73,10 @@ class CellField:
         v = self.constraints.get(constraint)
         return v is not None and v != "" and v != []
 
+    def show(self, value: str) -> str:
+        """A value of this field as a hint may write it out (the masking policy)."""
+        return show(value, self.spec) or ""
+
 
 def _listed(want: Any) -> list[Any]:
     return want if isinstance(want, list) else [want]
@@ -87,15 +91,15 @@ SELECTORS: dict[str, Callable[[CellField, Any], bool]] = {
 }
 
 PARAMS: dict[str, Callable[[str | None, CellField], Any]] = {
-    "integer_hint": lambda v, f: hints.number_hint(v or "", True),
-    "decimal_hint": lambda v, f: hints.number_hint(v or "", False),
-    "date_hint": lambda v, f: hints.date_hint(v or ""),
-    "datetime_hint": lambda v, f: hints.date_hint(v or "", with_time=True),
-    "boolean_hint": lambda v, f: hints.boolean_hint(v or ""),
+    "integer_hint": lambda v, f: hints.number_hint(v or "", True, f.show),
+    "decimal_hint": lambda v, f: hints.number_hint(v or "", False, f.show),
+    "date_hint": lambda v, f: hints.date_hint(v or "", show=f.show),
+    "datetime_hint": lambda v, f: hints.date_hint(v or "", with_time=True, show=f.show),
+    "boolean_hint": lambda v, f: hints.boolean_hint(v or "", f.show),
     "codelist_title": lambda v, f: f.codelist_title,
     "code_hint": lambda v, f: hints.code_hint(v or "", f.codes),
     "pattern": lambda v, f: f.constraints["pattern"],
-    "pattern_hint": lambda v, f: hints.pattern_hint(v or "") if f.hinted else "",
+    "pattern_hint": lambda v, f: hints.pattern_hint(v or "", f.show) if f.hinted else "",
     "range": lambda v, f: f"[{_bound(f, 'minimum')}, {_bound(f, 'maximum')}]",
     "length": lambda v, f: len(v or ""),
     "max_length": lambda v, f: int(f.constraints["maxLength"]),
@@ -252,7 +256,7 @@ def check_cells(con: duckdb.DuckDBPyConnection, t: LoadedTable, rules: CellRules
     if widest and widest > limit:
         counts += one_row(con, "SELECT " + ", ".join(f"count_if({h.cond})" for h in huge) + f" FROM {t.raw}")
         checks += huge
-    key_sql = _key_sql(t)
+    key_sql = t.key_sql()
     for check, n in zip(checks, counts):
         if not n:
             continue
@@ -263,19 +267,10 @@ def check_cells(con: duckdb.DuckDBPyConnection, t: LoadedTable, rules: CellRules
         collector.add_counted(findings[0], int(n), findings[1:])
 
 
-def _key_sql(t: LoadedTable) -> str:
-    """The row's primary key as one text, for the findings to name the record."""
-    parts = [q(t.columns[k]) for k in t.spec.primary_key if k in t.columns]
-    if not parts:
-        return "NULL"
-    return "concat_ws('|', " + ", ".join(parts) + ")"
-
-
-def _cell_finding(t: LoadedTable, check: CellCheck, rowid: int, value: str | None, key: str | None) -> Finding:
+def _cell_finding(t: LoadedTable, check: CellCheck, rowid: int, value: str | None,
+                  key: list[str | None] | None) -> Finding:
     f = check.field.spec if isinstance(check.field, CellField) else check.field
     params = check.params(value) if check.params else {}
-    personal = bool(f and (f.personal or f.identifier_scheme == "citizen_id"))
     return make_finding(check.code, resource=t.spec.name, row=t.line_of(int(rowid)),
                         field=params.pop("field", None) or (f.name if f else None),
-                        value=mask_value(value, personal), key=mask_value(key),
-                        title=f.title if f else "", **params)
+                        value=show(value, f), key=t.shown_key(key), title=f.title if f else "", **params)

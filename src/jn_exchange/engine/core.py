@@ -96,6 +96,16 @@ class Engine:
             if name not in self.tables:
                 self.create_typed_view(name)
 
+    def keys_of(self, table: str, rowids: list[int]) -> dict[int, str | None]:
+        """The record keys (as reports show them) of some rows of a loaded table."""
+        loaded = self.tables.get(table)
+        if loaded is None or not rowids:
+            return {}
+        ids = ", ".join(str(int(r)) for r in rowids)
+        rows = self.cursor().execute(f"SELECT rowid, {loaded.key_sql()} FROM {loaded.raw} "
+                                     f"WHERE rowid IN ({ids})").fetchall()
+        return {int(r): loaded.shown_key(k) for r, k in rows}
+
     def line_of(self, table: str, rowid: int | None) -> int | None:
         """The file line of a row of a loaded table; None for a table not loaded or no row."""
         loaded = self.tables.get(table)

@@ -9,7 +9,7 @@ import duckdb
 from jn_exchange.engine.lines import LoadedTable
 from jn_exchange.engine.sql import one_row, q
 from jn_exchange.findings import Collector, Finding
-from jn_exchange.masking import mask_value
+from jn_exchange.masking import show_key
 from jn_exchange.profile import Profile
 from jn_exchange.rules import make_finding
 
@@ -35,16 +35,15 @@ def check_keys(con: duckdb.DuckDBPyConnection, t: LoadedTable, collector: Collec
                     f"WHERE {notnull} GROUP BY {part} HAVING count(*) > 1)")[0]
         if not n:
             continue
-        base = (f"SELECT rowid, concat_ws('|', {part}) AS k, min(rowid) OVER (PARTITION BY {part}) AS first "
+        base = (f"SELECT rowid, [{part}] AS k, min(rowid) OVER (PARTITION BY {part}) AS first "
                 f"FROM {t.raw} WHERE {notnull}")
         ex = con.execute(f"SELECT rowid, k, first FROM ({base}) WHERE rowid <> first ORDER BY rowid "
                          f"LIMIT {collector.max_examples}").fetchall()
         specs = [t.spec.field(k) for k in fields]
-        pers = any(f is not None and f.personal for f in specs)
+        shown = [show_key(list(zip(specs, k))) for _, k, _ in ex]
         findings = [make_finding(code, resource=t.spec.name, row=t.line_of(int(r)), field=",".join(fields),
-                                 key=mask_value(k, pers), value=mask_value(k, pers),
-                                 first_row=t.line_of(int(first)), fields=",".join(fields))
-                    for r, k, first in ex]
+                                 key=k, value=k, first_row=t.line_of(int(first)), fields=",".join(fields))
+                    for (r, _, first), k in zip(ex, shown)]
         collector.add_counted(findings[0], int(n), findings[1:])
 
 
@@ -113,12 +112,12 @@ def check_reference_group(con: duckdb.DuckDBPyConnection, tables: dict[str, Load
         fk = group[i]
         join = " AND ".join(f"p.{q(target.columns[tf])} = c.{c}" for tf, c in zip(tfields, fk.cols))
         ex = con.execute(
-            f"SELECT c.rowid, concat_ws('|', {', '.join(f'c.{c}' for c in fk.cols)}) FROM {fk.table.raw} c "
+            f"SELECT c.rowid, [{', '.join(f'c.{c}' for c in fk.cols)}] FROM {fk.table.raw} c "
             f"WHERE {fk.notnull} AND NOT EXISTS (SELECT 1 FROM {target.raw} p WHERE {join}) ORDER BY c.rowid "
             f"LIMIT {max_examples}").fetchall()
-        pers = any((fk.table.spec.field(f) and fk.table.spec.field(f).personal) for f in fk.fields)
+        specs = [fk.table.spec.field(f) for f in fk.fields]
         findings = [make_finding("JN-REF-001", resource=fk.table.spec.name, row=fk.table.line_of(int(r)),
-                                 field=",".join(fk.fields), value=mask_value(v, pers), target=target_name,
+                                 field=",".join(fk.fields), value=show_key(list(zip(specs, v))), target=target_name,
                                  target_field=",".join(tfields))
                     for r, v in ex]
         out.append((fk.order, findings, int(n)))

@@ -1,6 +1,7 @@
 """Where a loaded row sits in its file. DuckDB numbers a table's rows; a finding names the
 file's line (header = 1). The two differ by the header, by blank and rejected lines, and by
-line breaks inside quoted cells; the last case (rare) is answered by reading the file."""
+line breaks inside quoted cells; the last case (rare) is answered by reading the file. A loaded
+table also says how its records are named in findings (their primary key, as shown)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from jn_exchange.engine.sql import q
+from jn_exchange.masking import show_key
 from jn_exchange.profile import TableSpec
 from jn_exchange.reader.csvscan import FileScan
 from jn_exchange.reader.table import TableReadError, read_records
@@ -24,6 +27,19 @@ class LoadedTable:
     skipped_lines: list[int] = field(default_factory=list)   # blank + rejected lines, sorted
     exact_lines: bool = True                  # False when quoted line breaks shift rows
     _line_cache: dict[int, int] | None = None
+
+    def key_sql(self, alias: str = "") -> str:
+        """SQL of the record's primary key values as a list (NULL when the file lacks a key
+        column), for `shown_key` to show each by its own field's policy."""
+        parts = [alias + q(self.columns[k]) for k in self.spec.primary_key if k in self.columns]
+        return "[" + ", ".join(parts) + "]" if parts else "NULL"
+
+    def shown_key(self, values: list[str | None] | None) -> str | None:
+        """The record key as every report shows it (`masking.show_key`)."""
+        if not values:
+            return None
+        names = [k for k in self.spec.primary_key if k in self.columns]
+        return show_key([(self.spec.field(n), v) for n, v in zip(names, values)])
 
     def line_of(self, rowid: int) -> int:
         """File row (header = 1) of the record with this DuckDB rowid."""

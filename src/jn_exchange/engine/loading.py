@@ -3,21 +3,25 @@ row), with the rows DuckDB rejects and the rows of the wrong width reported and 
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
 from jn_exchange.config import Limits
 from jn_exchange.engine.lines import LoadedTable, record_starts
-from jn_exchange.engine.messages import clip, short_error
+from jn_exchange.engine.messages import short_error
 from jn_exchange.engine.sql import lit, one_row, q
 from jn_exchange.findings import Collector, Finding
-from jn_exchange.masking import mask_value
-from jn_exchange.profile import TableSpec
+from jn_exchange.masking import MAX_SHOWN, mask_line_cells
+from jn_exchange.masking import clip as clip_shown
+from jn_exchange.profile import FieldSpec, TableSpec
 from jn_exchange.reader.csvscan import FileScan
 from jn_exchange.rules import make_finding, zh_en
 
+_SHOWN_LINE = 4 * MAX_SHOWN   # a rejected line is cut before it is split and masked (it may be MBs)
 _NULL_MARK = "\u2983jn-null\u2984"  # read_csv's nullstr: a marker no real cell holds
 
 
@@ -47,9 +51,10 @@ class TableLoader:
                                             detail=short_error(exc)))
             return None
         rows, n_rejected = one_row(self.con, f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(*) FROM {rej})")
-        rejected = self._report_rejects(spec, rej, len(col_names), scan) if n_rejected else []
+        fields = [spec.field(rename.get(c, c)) for c in columns_in_file]   # by position, for masking
+        rejected = self._report_rejects(spec, rej, fields, scan) if n_rejected else []
         skipped = sorted(set(scan.blank_lines) | set(rejected))
-        ragged = self._drop_ragged(spec, raw, scan, col_names, skipped) if padded else []
+        ragged = self._drop_ragged(spec, raw, scan, col_names, fields, skipped) if padded else []
         if ragged:
             skipped = sorted(set(skipped) | set(ragged))
             rows = one_row(self.con, f"SELECT count(*) FROM {raw}")[0]
@@ -108,10 +113,10 @@ class TableLoader:
                 f"null_padding=true, nullstr={lit(_NULL_MARK)}, {options}{serial})")
 
     def _drop_ragged(self, spec: TableSpec, raw: str, scan: FileScan, col_names: list[str],
-                     skipped: list[int]) -> list[int]:
+                     fields: list[FieldSpec | None], skipped: list[int]) -> list[int]:
         """Report rows with too few / too many fields (JN-FILE-007/008) and take them out of the
         table, as DuckDB does with the rows it rejects. Returns their file lines."""
-        bad = self.con.execute(f"SELECT rowid, _shape, concat_ws(',', {', '.join(q(c) for c in col_names[:6])}) "
+        bad = self.con.execute(f"SELECT rowid, _shape, [{', '.join(q(c) for c in col_names[:6])}] "
                                f"FROM {raw} WHERE _shape <> 0 ORDER BY rowid").fetchall()
         if not bad:
             self.con.execute(f"ALTER TABLE {raw} DROP COLUMN _shape")
@@ -120,20 +125,21 @@ class TableLoader:
         lines: list[int] = []
         examples = _Examples(self.collector)
         expected = len(col_names)
-        for rowid, shape, text in bad:
+        for rowid, shape, cells in bad:
             line = probe.line_of(int(rowid))
             lines.append(line)
             code = "JN-FILE-008" if shape < 0 else "JN-FILE-007"
             found = expected + 1 if shape < 0 else int(shape)
             if examples.count(code):
+                shown = _shown_line(cells, fields, found, expected)
                 examples.keep(make_finding(code, resource=spec.name, row=line, found=found, expected=expected,
-                                           value=mask_value(clip(text or ""))))
+                                           value=shown))
         examples.report()
         self.con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT * EXCLUDE (_shape) FROM {raw} "
                          f"WHERE _shape = 0 ORDER BY rowid")
         return lines
 
-    def _report_rejects(self, spec: TableSpec, rej: str, expected: int, scan: FileScan) -> list[int]:
+    def _report_rejects(self, spec: TableSpec, rej: str, fields: list[FieldSpec | None], scan: FileScan) -> list[int]:
         """Report the rows DuckDB rejected (wrong width, line too long, bad bytes, ...).
         Returns their file lines."""
         rows = self.con.execute(
@@ -147,10 +153,11 @@ class TableLoader:
             if lines and lines[-1] == line:
                 continue  # several errors on one line: the line is reported once
             lines.append(line)
-            code, params = self._reject_rule(spec, str(etype), message, csv_line, column, expected)
+            code, params = self._reject_rule(spec, str(etype), message, csv_line, column, len(fields))
             if examples.count(code):
-                examples.keep(make_finding(code, resource=spec.name, row=line,
-                                           value=mask_value(clip((csv_line or "").strip("\r\n"))), **params))
+                cells = _split_line((csv_line or "")[:_SHOWN_LINE].strip("\r\n"))
+                shown = _shown_line(cells, fields, int(params.get("found") or len(cells)), len(fields))
+                examples.keep(make_finding(code, resource=spec.name, row=line, value=shown, **params))
         examples.report()
         return lines
 
@@ -170,6 +177,22 @@ class TableLoader:
         if "ENCODING" in etype:
             return "JN-FILE-002", {"path": spec.path, "offset": "?"}
         return "JN-FILE-011", {"detail": short_error(message)}
+
+
+def _split_line(line: str) -> list[str]:
+    """The cells of a raw CSV line, as well as the csv module can tell."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return line.split(",")
+
+
+def _shown_line(cells: Sequence[str | None], fields: list[FieldSpec | None], found: int, expected: int) -> str:
+    """A line of the wrong width as a finding shows it: each cell by the policy of every field
+    it may belong to, the fields shifted by the cells too many or too few."""
+    shown = mask_line_cells([c or "" for c in cells], fields, shift_left=max(0, found - expected),
+                            shift_right=max(0, expected - found))
+    return clip_shown(",".join(v for v, c in zip(shown, cells) if c is not None))
 
 
 def _columns(spec: TableSpec, columns_in_file: list[str], rename: dict[str, str]) -> tuple[list[str], dict[str, str]]:

@@ -1,5 +1,5 @@
 """The engine's words in findings: user-facing text is bilingual (`{"zh": .., "en": ..}`),
-values and error texts are cut to a size a report can show."""
+error texts are cut to a size a report can show (values: `jn_exchange.masking.clip`)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,6 @@ def citizen_id_problem_text(value: str | None) -> dict[str, str]:
     """Why an identity number is wrong (JN-CELL-012's `problem`), in both languages."""
     p = citizen_id_problem(value or "") or "check_digit"
     return dict(_ID_PROBLEM.get(p, {"zh": p, "en": p}))
-
-
-def clip(s: str | None, n: int = 200) -> str | None:
-    """A cell or line as a finding shows it: at most `n` characters."""
-    if s is None:
-        return None
-    return s if len(s) <= n else s[:n] + "…"
 
 
 def short_error(exc: Any) -> str:

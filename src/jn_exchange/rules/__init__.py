@@ -53,6 +53,9 @@ class Rule:
     sql: str | None = None
     # structural rules: a cell rule's {applies, when, params}, or the emitting "module:function"
     check: dict[str, Any] | str | None = None
+    # business rules: the field a message parameter not named after one holds, whose masking
+    # policy it follows (`subject: officer_id`)
+    shows: dict[str, str] = dc_field(default_factory=dict)
     extra: dict[str, Any] = dc_field(default_factory=dict)
 
     @property
@@ -89,12 +92,12 @@ def _load_file(path: Path) -> list[dict[str, Any]]:
 
 def _to_rule(d: dict[str, Any]) -> Rule:
     known = {"code", "severity", "level", "title", "message", "description", "fix", "basis",
-             "deprecated", "applies", "reads", "sql", "check"}
+             "deprecated", "applies", "reads", "sql", "check", "shows"}
     return Rule(
         code=d["code"], severity=Severity(d["severity"]), level=d["level"], title=d["title"],
         message=d["message"], description=d["description"], fix=d["fix"], basis=d["basis"],
         deprecated=d.get("deprecated"), applies=d.get("applies") or {},
-        reads=tuple(d.get("reads") or ()), sql=d.get("sql"), check=d.get("check"),
+        reads=tuple(d.get("reads") or ()), sql=d.get("sql"), check=d.get("check"), shows=d.get("shows") or {},
         extra={k: v for k, v in d.items() if k not in known},
     )
 

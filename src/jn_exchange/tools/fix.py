@@ -109,11 +109,12 @@ class _Log:
         self.fh.write("\n]\n" if self.n else "]\n")
 
 
-def _shown(value: str, spec: FieldSpec | None) -> str:
-    from jn_exchange.masking import mask_value
+def _shown(value: str, spec: FieldSpec | None, before: str | None = None) -> str:
+    """A value in the log by the validator's masking policy; a corrected value is masked as
+    the value it corrects is, so the two together reveal no more than either."""
+    from jn_exchange.masking import mask_value, masks
 
-    personal = bool(spec and (spec.personal or spec.identifier_scheme == "citizen_id"))
-    return mask_value(value, personal) or ""
+    return mask_value(value, masks(spec, value if before is None else before)) or ""
 
 
 # --------------------------------------------------------------------------- cell repairs
@@ -353,7 +354,7 @@ class _TableRewrite:
                 self.cells += 1
                 self.rules.update(applied)
                 self._entry(row=record, line=line, field=name, rule="+".join(applied),
-                            before=_shown(value, plan.spec), after=_shown(new, plan.spec))
+                            before=_shown(value, plan.spec), after=_shown(new, plan.spec, value))
             out.append(new)
             row[name] = new
         return out
