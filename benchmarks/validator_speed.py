@@ -74,21 +74,6 @@ def ensure_package(data: Path, rows: int) -> tuple[Path, Path]:
     return pkg, bad
 
 
-def frictionless_descriptor(pkg: Path) -> Path:
-    """The same package for frictionless: Table Schemas inlined from the committed profile (our
-    descriptor points at the published URLs, which frictionless would fetch)."""
-    from jn_exchange.profile import load_profile
-
-    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
-    prof = load_profile()
-    for res in desc["resources"]:
-        res["schema"] = prof.tables[res["name"]].raw
-    desc.pop("standard_version", None)
-    path = pkg / "frictionless.datapackage.json"
-    path.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 def jn_findings(report: Path) -> list[dict]:
     doc = json.loads(report.read_text(encoding="utf-8"))
     return [{"code": f["code"], "resource": f.get("resource"), "row": f.get("row"), "field": f.get("field"),
@@ -146,7 +131,7 @@ def main() -> None:
         bare_db = measure([sys.executable, "-c", BARE_DUCKDB, str(pkg)], args.repeat)
         fl = None
         if rows <= args.no_frictionless_above:
-            fdesc = frictionless_descriptor(pkg)
+            fdesc = pkg / "datapackage.json"   # self-contained: its schemas are beside the data
             fl = measure([str(BIN / "frictionless"), "validate", str(fdesc), "--json", "--limit-errors", "100000000"],
                          args.repeat)
             fdesc.unlink()
@@ -161,7 +146,7 @@ def main() -> None:
         s = score(manifest, jn_findings(rep))
         fr = None
         if rows <= min(args.no_frictionless_above, 100_000):
-            fdesc = frictionless_descriptor(bad)
+            fdesc = bad / "datapackage.json"
             frep = args.data / f"frictionless-{rows}-defects.json"
             with frep.open("w") as fh:
                 subprocess.run([str(BIN / "frictionless"), "validate", str(fdesc), "--json", "--limit-errors",

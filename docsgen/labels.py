@@ -78,6 +78,7 @@ NAV: dict[str, dict[str, str]] = {
     "er": {"zh": "实体关系图", "en": "Entity-relationship diagrams"},
     "downloads": {"zh": "下载", "en": "Downloads"},
     "rules": {"zh": "校验规则", "en": "Validation rules"},
+    "clients": {"zh": "在其他工具中使用", "en": "Use in other tools"},
 }
 
 T: dict[str, dict[str, str]] = {

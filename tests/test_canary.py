@@ -175,13 +175,17 @@ def test_the_command_line_and_the_tools_show_no_personal_value(canary, tmp_path)
         outputs[f"validate {fmt}"] = r.output
     r = runner.invoke(cli, ["fix", str(folder), str(tmp_path / "fixed")])
     outputs["fix"] = r.output
+    assert r.exit_code == 0, r.output
     outputs["fix-log.json"] = (tmp_path / "fixed" / "fix-log.json").read_text(encoding="utf-8")
-    r = runner.invoke(cli, ["pseudonymize", str(folder), str(tmp_path / "pseudo")])
+    (tmp_path / "key").write_text("9f" * 32, encoding="ascii")
+    r = runner.invoke(cli, ["pseudonymize", str(folder), str(tmp_path / "pseudo"), "--key-file", str(tmp_path / "key")])
     outputs["pseudonymize"] = r.output
+    assert r.exit_code == 0, r.output
     outputs.update({p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "pseudo").glob("*log*.json")})
-    for form in ("json", "zip"):
+    for form in ("json", "xlsx"):
         r = runner.invoke(cli, ["convert", str(folder), str(tmp_path / f"out.{form}")])
         outputs[f"convert {form}"] = r.output
+        assert r.exit_code == 0, r.output
     assert json.loads(outputs["fix-log.json"]), "the fix log is empty: the canary lost its repairs"
     found = {name: leaks(text, canaries) for name, text in outputs.items()}
     assert not any(found.values()), {k: v for k, v in found.items() if v}

@@ -15,7 +15,6 @@ import pytest
 
 import jn_exchange
 from jn_exchange.profile import load_profile
-from tests._need import need
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "jinan-sample"
@@ -40,19 +39,6 @@ def test_every_table_has_rows_that_tie_together():
     # a penalty decision applying its discretion benchmark
     bench = {r["benchmark_id"] for r in rows["discretion_benchmark"]}
     assert any(r["benchmark_id"] in bench and r["discretion_statement"] for r in rows["penalty_decision"])
-
-
-@pytest.mark.slow
-def test_example_is_valid_for_frictionless_with_the_table_schemas(tmp_path):
-    frictionless = need("frictionless", "dev")
-    desc = json.loads((EXAMPLE / "datapackage.json").read_text(encoding="utf-8"))
-    prof = load_profile()
-    for res in desc["resources"]:
-        res["schema"] = prof.tables[res["name"]].raw   # the committed Table Schema, not the URL
-    report = frictionless.Package(desc, basepath=str(EXAMPLE)).validate()
-    errors = [(t.name, e.type, getattr(e, "row_number", None), getattr(e, "field_name", None))
-              for t in report.tasks for e in t.errors]
-    assert report.valid, errors[:20]
 
 
 def test_json_form_is_valid_against_the_json_schema_and_the_pydantic_classes():

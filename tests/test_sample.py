@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for p in sorted(folder.iterdir()):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for p in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 

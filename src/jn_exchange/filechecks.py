@@ -4,7 +4,7 @@ table's spec. Returns how to read the columns, or None when the file cannot be r
 from __future__ import annotations
 
 from jn_exchange.findings import Collector
-from jn_exchange.masking import show_header_cell
+from jn_exchange.masking import show_column
 from jn_exchange.profile import TableSpec
 from jn_exchange.reader.csvscan import FileScan
 from jn_exchange.reader.header import Column, read_header
@@ -60,12 +60,8 @@ def check_file(ref_name: str, rel_path: str, scan: FileScan, collector: Collecto
 
 
 def _shown(column: Column, spec: TableSpec) -> str:
-    """A header cell as findings show it: a field's name as it is; any other text by the
-    masking policy of the field at its position (`masking.show_header_cell`)."""
-    if column.field is not None:
-        return column.text
-    here = spec.fields[column.position] if column.position < len(spec.fields) else None
-    return show_header_cell(column.text, here)
+    """A header cell as findings show it (the masking policy for text of unknown origin)."""
+    return show_column(column.text, column.position, spec, known=column.field is not None)
 
 
 def check_header(spec: TableSpec, header: list[str], collector: Collector) -> dict[str, str]:

@@ -31,7 +31,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jn_exchange.profile import FieldSpec
+    from jn_exchange.profile import FieldSpec, TableSpec
 
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
@@ -148,6 +148,14 @@ def show_header_cell(text: str, field_here: FieldSpec | None) -> str:
     if _FIELD_NAME_SHAPE.fullmatch(text) or not masks(field_here, text):
         return clip(mask_numbers(text))
     return mask_personal(clip(text))
+
+
+def show_column(text: str, position: int, table: TableSpec, known: bool = False) -> str:
+    """A header cell (0-based `position`) as reports and tools show it: a column read as a field
+    as it is; any other by `show_header_cell` with the standard's field at its position."""
+    if known:
+        return text
+    return show_header_cell(text, table.fields[position] if position < len(table.fields) else None)
 
 
 def _code_words(field: FieldSpec) -> frozenset[str]:

@@ -30,6 +30,7 @@ from jn_exchange.engine.keys import ForeignKey, KeyFindings
 from jn_exchange.filechecks import check_file, check_header
 from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
 from jn_exchange.package import InputError, file_sha256, identify, open_package
+from jn_exchange.package_schemas import check_declared_schemas
 from jn_exchange.profile import Profile, load_profile
 from jn_exchange.reader.csvscan import scan_file
 
@@ -56,6 +57,8 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             try:
                 pkg = open_package(source, profile, collector, config.limits, work)
                 declared_version = pkg.standard_version
+                check_declared_schemas(pkg.root, pkg.descriptor, [(r.index, r.name) for r in pkg.tables],
+                                       pkg.pseudonymized, collector, config.limits.max_descriptor_bytes)
                 checked = _check_tables(RunContext(
                     root=pkg.root, refs=tuple(pkg.tables), work=work, profile=profile, collector=collector,
                     config=config, as_of=as_of, memory_limit=memory_limit, progress=progress,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jn_exchange.identifiers import citizen_id_check_char, uscc_check_char
+from jn_exchange.package_schemas import SCHEMA_FOLDER
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
 
 Defect = tuple[str, str, Callable[[str], str]]   # (rule code, family, value -> broken value)
@@ -116,6 +117,8 @@ def inject_defects(src: Path, dest: Path, rate: float = 0.001, seed: int = 1,
     rng = random.Random(seed ^ 0x5EED)
     dest.mkdir(parents=True)
     shutil.copy2(src / "datapackage.json", dest / "datapackage.json")
+    if (src / SCHEMA_FOLDER).is_dir():   # the package's copies of the Table Schemas
+        shutil.copytree(src / SCHEMA_FOLDER, dest / SCHEMA_FOLDER)
     referenced = _referenced(profile)
     defects: list[dict[str, Any]] = []
     for name, spec in profile.tables.items():

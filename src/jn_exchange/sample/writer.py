@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jn_exchange import STANDARD_VERSION
+from jn_exchange.package_schemas import declare, write_schemas
 from jn_exchange.profile import Profile, TableSpec
 
 SAMPLE_TITLE = "济南市行政执法监督数据交换包（样例）"
@@ -82,8 +83,8 @@ def package_descriptor(profile: Profile, *, name: str, title: str, created: str,
     for tname, spec in profile.tables.items():
         res: dict[str, Any] = {"name": tname, "path": spec.path, "format": "csv",
                                "mediatype": "text/csv", "encoding": "utf-8", "title": spec.title,
-                               "profile": "tabular-data-resource",
-                               "schema": f"https://w3id.org/jn-exchange/{STANDARD_VERSION}/tableschemas/{tname}.json"}
+                               "profile": "tabular-data-resource"}
+        declare(res, tname)
         if folder is not None:
             data = (folder / spec.path).read_bytes()
             res["bytes"] = len(data)
@@ -102,10 +103,12 @@ def package_descriptor(profile: Profile, *, name: str, title: str, created: str,
 
 def write_descriptor(folder: Path, profile: Profile, *, title: str, created: str, checksums: bool = False,
                      standard_version: str = STANDARD_VERSION, name: str | None = None) -> Path:
-    """Write folder/datapackage.json for the tables of the profile (see package_descriptor)."""
+    """Write folder/datapackage.json for the tables of the profile (see package_descriptor), and
+    the copies of their Table Schemas it refers to (folder/schemas/)."""
     desc = package_descriptor(profile, name=name or folder.name.lower().replace("_", "-"), title=title,
                               created=created, standard_version=standard_version,
                               folder=folder if checksums else None)
+    write_schemas(folder, profile.tables)
     path = folder / "datapackage.json"
     path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
@@ -114,8 +117,8 @@ def write_descriptor(folder: Path, profile: Profile, *, title: str, created: str
 def zip_package(folder: Path, dest: Path) -> Path:
     """A zip of the package with fixed timestamps (same seed, same bytes)."""
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.iterdir()):
-            info = zipfile.ZipInfo(path.name, date_time=(2026, 1, 31, 0, 0, 0))
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=(2026, 1, 31, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             with path.open("rb") as src, zf.open(info, "w") as dst:

@@ -18,6 +18,7 @@ from typing import Any
 from jn_exchange.descriptor import ResourceRef as Resource
 from jn_exchange.descriptor import resolve_inside
 from jn_exchange.package import Package as OpenPackage
+from jn_exchange.package_schemas import declare, write_schemas
 from jn_exchange.profile import Profile
 
 __all__ = ["ToolError", "Resource", "OpenPackage", "open_package", "input_kind"]
@@ -114,6 +115,14 @@ def refresh_integrity(res: dict[str, Any], path: Path) -> None:
             res["hash"] = f"sha256:{sha}"
     if "encoding" in res:
         res["encoding"] = "utf-8"
+
+
+def carry_standard_schemas(desc: dict[str, Any], out: Path, tables: list[tuple[int, str]], pseudonymized: bool) -> None:
+    """Make the written package self-contained: each table resource (index, table) refers to a
+    copy of the standard's Table Schema beside the data (whatever it declared before)."""
+    for index, table in tables:
+        declare(desc["resources"][index], table)
+    write_schemas(out, [t for _, t in tables], pseudonymized)
 
 
 def write_json(path: Path, data: Any) -> None:

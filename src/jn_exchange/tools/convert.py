@@ -414,5 +414,4 @@ def _write_package(source: Source, out: Path, form: str, profile: Profile) -> No
             zip_package(source.staged, tmp)
         return
     with new_folder(out) as tmp:
-        for p in sorted(source.staged.iterdir()):
-            shutil.copyfile(p, tmp / p.name)
+        shutil.copytree(source.staged, tmp, dirs_exist_ok=True)

@@ -54,6 +54,7 @@ from jn_exchange.tools._package import (
     OpenPackage,
     Resource,
     ToolError,
+    carry_standard_schemas,
     copy_resource,
     open_package,
     out_path,
@@ -388,6 +389,7 @@ def _fix_into(pkg: OpenPackage, profile: Profile, out: Path, work: Path, summary
                 continue
             refresh_integrity(desc["resources"][res.index], out_path(out, res.rel_path))
         log.close()
+    carry_standard_schemas(desc, out, [(r.index, r.name) for r in pkg.tables], pkg.pseudonymized)
     write_json(out / "datapackage.json", desc)
 
 

@@ -51,6 +51,7 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
+from jn_exchange.masking import show_column
 from jn_exchange.profile import FieldSpec, Profile, TableSpec, load_profile
 from jn_exchange.reader.table import TableReadError, open_table
 from jn_exchange.text import half_width, strip_edges
@@ -58,6 +59,7 @@ from jn_exchange.tools._package import (
     OpenPackage,
     Resource,
     ToolError,
+    carry_standard_schemas,
     open_package,
     out_path,
     prepare_out,
@@ -153,12 +155,13 @@ def _table(res: Resource, spec: TableSpec, key: bytes, out: Path, log: list[dict
             if table is None:
                 return
             writer = csv.writer(dst, lineterminator="\n")
-            writer.writerow(table.header)
             names = table.names
             specs = [spec.field(n) for n in names]
-            for n, f in zip(table.header, specs):
-                if f is None:
-                    s.unknown_columns.append(f"{res.name}.{n}")
+            # an unknown column's name may be data (a file without a header row): written and
+            # named as the masking policy shows it, like its emptied cells
+            header = [h if f is not None else show_column(h, i, spec) for i, (h, f) in enumerate(zip(table.header, specs))]
+            writer.writerow(header)
+            s.unknown_columns += [f"{res.name}.{h}" for h, f in zip(header, specs) if f is None]
             for record, (_, cells) in enumerate(table.records, start=2):
                 writer.writerow(_treated(cells, names, specs, key, res.name, record, log, s))
     except TableReadError as exc:
@@ -229,7 +232,9 @@ def _into(pkg: OpenPackage, profile: Profile, out: Path, key: bytes, s: PseudoSu
         entry = desc["resources"][res.index]
         refresh_integrity(entry, out_path(out, res.rel_path))
         keep.append(entry)
+    tables = [(i, e["name"]) for i, e in enumerate(keep) if e.get("name") in profile.tables]
     desc["resources"] = keep
+    carry_standard_schemas(desc, out, tables, pseudonymized=True)
     marked = {t: sorted(f"{tn}.{f.name}" for tn, ts in profile.tables.items() for f in ts.fields if treatment(f) == t)
               for t in ("keyed_hash", "mask", "drop")}
     desc["jn:pseudonymized"] = True

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from jn_exchange import STANDARD_VERSION, __version__
+from jn_exchange.masking import show_column
 from jn_exchange.profile import FieldSpec, Profile, TableSpec
 from jn_exchange.reader.table import TableReadError, open_table
 from jn_exchange.tools._package import ToolError
@@ -554,7 +555,7 @@ def _prefill(ws: Any, spec: TableSpec, fcs: list[FieldCodec], path: Path, echo: 
             return 0
         by_name = {fc.field.name: i for i, fc in enumerate(fcs)}
         where = [by_name.get(n) for n in table.names]
-        unknown = [h for h, w in zip(table.header, where) if w is None]
+        unknown = [show_column(h, i, spec) for i, (h, w) in enumerate(zip(table.header, where)) if w is None]
         if unknown:
             echo(f"warning: {spec.name}: columns {', '.join(unknown)} are not fields of the table; left out")
         n = 0
