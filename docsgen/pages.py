@@ -553,6 +553,8 @@ def er_index(ctx: Ctx, lang: str) -> str:
 
 DOWNLOAD_DESCRIPTIONS = {
     "jn_exchange.schema.json": ("JSON 形式交换包的 JSON Schema", "JSON Schema of the JSON form of a package"),
+    "jn_exchange.pseudonymized.schema.json": ("假名化 JSON 形式交换包的 JSON Schema",
+                                              "JSON Schema of the JSON form of a pseudonymised package"),
     "package-profile.json": ("交换包描述（Data Package profile）：表、文件和 Table Schema 的清单",
                              "Package profile: the tables, their files and Table Schemas"),
     "codelists.json": ("全部代码表（JSON）", "All code lists (JSON)"),

@@ -111,8 +111,8 @@ def set_cell(pkg: Path, table: str, row: int, field: str, value: str) -> None:
 def zip_folder(folder: Path, dest: Path, extra=None) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(folder.iterdir()):
-            zf.write(f, f.name)
+        for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+            zf.write(f, f.relative_to(folder).as_posix())
         if extra:
             extra(zf)
     return dest

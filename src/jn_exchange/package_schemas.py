@@ -30,6 +30,8 @@ from jn_exchange.rules import make_finding, zh_en
 SCHEMA_FOLDER = "schemas"
 URL_BASE = "https://w3id.org/jn-exchange"
 _MAX_SHOWN = 5   # differences named in one finding
+# the standard's own field properties the validator enforces beyond Table Schema's
+_ENFORCED = ("jn:decimal_places", "jn:identifier_scheme", "jn:codelist")
 
 
 def canonical_url(table: str, version: str = STANDARD_VERSION) -> str:
@@ -121,7 +123,8 @@ def normative(schema: dict[str, Any]) -> dict[str, Any]:
     for f in fields if isinstance(fields, list) else []:
         if isinstance(f, dict) and isinstance(f.get("name"), str):
             out[f"field {f['name']}"] = {"type": f.get("type", "string"), "format": f.get("format", "default"),
-                                         "constraints": f.get("constraints") or {}}
+                                         "constraints": f.get("constraints") or {},
+                                         **{k: f.get(k) for k in _ENFORCED if k in f}}
     pk = schema.get("primaryKey") or []
     out["primaryKey"] = [pk] if isinstance(pk, str) else pk
     out["uniqueKeys"] = schema.get("uniqueKeys") or []

@@ -11,6 +11,11 @@ part of jn_exchange that imports linkml.
 | codelists.json | codelists |
 | ddl/duckdb.sql, ddl/postgresql.sql | ddl |
 
+The pseudonymised exchange profile (generate.profiles) has its variant of each client artifact
+beside the full one: tableschemas-pseudonymized/<table>.json,
+jn_exchange.pseudonymized.schema.json, models_pseudonymized.py,
+ddl/duckdb.pseudonymized.sql and ddl/postgresql.pseudonymized.sql.
+
 Every artifact is deterministic byte for byte; `run_generate(check=True)` compares a fresh
 generation with the committed files."""
 
@@ -34,6 +39,7 @@ def build_artifacts(schema_file: Path = SCHEMA_FILE) -> dict[str, str]:
     from jn_exchange.generate.ddl import DIALECTS, ddl
     from jn_exchange.generate.json_schema import json_schema
     from jn_exchange.generate.package_profile import package_profile
+    from jn_exchange.generate.profiles import VARIANT_DIR, VARIANT_SUFFIX, pseudonymized_schemas
     from jn_exchange.generate.pydantic_models import pydantic_models
     from jn_exchange.generate.source import container_class, load_view, prepare
     from jn_exchange.generate.table_schemas import table_schemas
@@ -46,14 +52,18 @@ def build_artifacts(schema_file: Path = SCHEMA_FILE) -> dict[str, str]:
     schemas = table_schemas(sv)
     profile = package_profile(sv, schemas)
     files: dict[str, str] = {"__init__.py": INIT_PY}
-    files["jn_exchange.schema.json"] = dumps(json_schema(schema_file, container_class(sv).name))
-    files["models.py"] = pydantic_models(schema_file)
-    for name, ts in schemas.items():
-        files[f"tableschemas/{name}.json"] = dumps(ts)
+    for exchange, suffix, these in (("full", "", schemas),
+                                    ("pseudonymized", VARIANT_SUFFIX, pseudonymized_schemas(schemas))):
+        top = container_class(sv).name
+        files[f"jn_exchange{suffix}.schema.json"] = dumps(json_schema(schema_file, top, these, exchange))
+        files[f"models{suffix.replace('.', '_')}.py"] = pydantic_models(schema_file, these, exchange)
+        folder = VARIANT_DIR if suffix else "tableschemas"
+        for name, ts in these.items():
+            files[f"{folder}/{name}.json"] = dumps(ts)
+        for dialect in DIALECTS:
+            files[f"ddl/{dialect}{suffix}.sql"] = ddl(profile, these, dialect, exchange)
     files["package-profile.json"] = dumps(profile)
     files["codelists.json"] = dumps(codelists(sv))
-    for dialect in DIALECTS:
-        files[f"ddl/{dialect}.sql"] = ddl(profile, schemas, dialect)
     return files
 
 

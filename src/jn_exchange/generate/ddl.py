@@ -5,11 +5,21 @@ DuckDB cannot add a foreign key after a table exists (no ALTER TABLE ... ADD FOR
 checks a foreign key against the rows already stored, before the statement's own rows: a
 self-referencing key would reject a CSV file loaded in one statement whose rows refer to each
 other. The DuckDB file therefore omits self-references and references to tables created later,
-with a comment; PostgreSQL keeps them (self-references inline, later tables by ALTER TABLE)."""
+with a comment; PostgreSQL keeps them (self-references inline, later tables by ALTER TABLE), all
+DEFERRABLE INITIALLY DEFERRED, so a package loads in one transaction in any order.
+
+Faithful types: decimals are NUMERIC with the model's scale (no bare DECIMAL, which DuckDB reads
+as DECIMAL(18,3)), datetimes TIMESTAMPTZ (the standard's values carry `+08:00` or `Z`, or none:
+Beijing time, so a loading session sets its time zone to Asia/Shanghai), and every pattern of the
+Table Schema is a CHECK (PostgreSQL `~`, DuckDB `regexp_full_match`), so a database accepts what
+the validator accepts in the file's cells. `ddl(..., profile="pseudonymized")` is the same over the
+pseudonymised Table Schemas (generate.profiles)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from jn_exchange.generate.source import ModelError
 
 DIALECTS = ("duckdb", "postgresql")
 
@@ -22,17 +32,23 @@ def ql(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+# the precision of every NUMERIC column; the scale is the field's jn:decimal_places
+NUMERIC_PRECISION = 18
+
+
 def sql_type(field: dict[str, Any], dialect: str) -> str:
     t = field.get("type", "string")
     if t == "integer":
         return "BIGINT"
     if t == "number":
         places = field.get("jn:decimal_places")
-        return f"DECIMAL(18,{int(places)})" if places is not None else "DECIMAL"
+        if places is None:
+            raise ModelError(f"{field['name']}: a decimal needs decimal_places (its scale in a database column)")
+        return f"NUMERIC({NUMERIC_PRECISION},{int(places)})"
     if t == "date":
         return "DATE"
     if t == "datetime":
-        return "TIMESTAMP"
+        return "TIMESTAMPTZ"
     if t == "boolean":
         return "BOOLEAN"
     max_length = field.get("constraints", {}).get("maxLength")
@@ -41,23 +57,36 @@ def sql_type(field: dict[str, Any], dialect: str) -> str:
     return "VARCHAR"
 
 
+def pattern_check(column: str, pattern: str, dialect: str) -> str:
+    """A full match of the pattern: PostgreSQL's `~` searches, so the pattern is anchored."""
+    if dialect == "duckdb":
+        return f"regexp_full_match({column}, {ql(pattern)})"
+    anchored = pattern if pattern.startswith("^") and pattern.endswith("$") else f"^(?:{pattern})$"
+    return f"{column} ~ {ql(anchored)}"
+
+
 def _num(v: Any) -> str:
     return str(v)
 
 
 def column_sql(field: dict[str, Any], dialect: str) -> str:
     cons = field.get("constraints", {})
-    parts = [qi(field["name"]), sql_type(field, dialect)]
+    col = qi(field["name"])
+    parts = [col, sql_type(field, dialect)]
     if cons.get("required"):
         parts.append("NOT NULL")
     checks = []
     if cons.get("enum"):
-        checks.append(f"{qi(field['name'])} IN ({', '.join(ql(c) for c in cons['enum'])})")
+        checks.append(f"{col} IN ({', '.join(ql(c) for c in cons['enum'])})")
+    if cons.get("pattern"):
+        checks.append(pattern_check(col, cons["pattern"], dialect))
+    if dialect == "duckdb" and cons.get("maxLength"):
+        checks.append(f"length({col}) <= {int(cons['maxLength'])}")
     if field.get("type") in ("integer", "number"):
         if cons.get("minimum") is not None:
-            checks.append(f"{qi(field['name'])} >= {_num(cons['minimum'])}")
+            checks.append(f"{col} >= {_num(cons['minimum'])}")
         if cons.get("maximum") is not None:
-            checks.append(f"{qi(field['name'])} <= {_num(cons['maximum'])}")
+            checks.append(f"{col} <= {_num(cons['maximum'])}")
     if checks:
         parts.append(f"CHECK ({' AND '.join(checks)})")
     return " ".join(parts)
@@ -83,6 +112,8 @@ def create_table(ts: dict[str, Any], dialect: str, created: set[str]) -> tuple[s
         cols = ", ".join(qi(c) for c in fk["fields"])
         tcols = ", ".join(qi(c) for c in fk["reference"]["fields"])
         clause = f"FOREIGN KEY ({cols}) REFERENCES {qi(target)} ({tcols})"
+        if dialect == "postgresql":     # checked at COMMIT: tables load in any order, cycles too
+            clause += " DEFERRABLE INITIALLY DEFERRED"
         if dialect == "duckdb" and target == name:
             notes.append(f"-- {clause}: omitted, DuckDB checks a self-reference against stored rows only, "
                          "so rows of one load referring to each other would be rejected (the validator checks it)")
@@ -100,11 +131,25 @@ def create_table(ts: dict[str, Any], dialect: str, created: set[str]) -> tuple[s
     return stmt + "\n" + "\n".join(comments), deferred
 
 
-def ddl(profile: dict[str, Any], schemas: dict[str, dict[str, Any]], dialect: str) -> str:
-    if dialect not in DIALECTS:
-        raise ValueError(dialect)
+PROFILE_NOTE = {
+    "full": "-- Exchange profile: full (identity and phone fields in clear, held to their patterns).",
+    "pseudonymized": "-- Exchange profile: pseudonymized (\"jn:pseudonymized\": true): keyed-hash fields hold 64 "
+                     "lower-case hex digits, masked fields their clear form or a masked one (with '*').",
+}
+TIME_ZONE_NOTE = {
+    "postgresql": "SET TIME ZONE 'Asia/Shanghai'",
+    "duckdb": "SET TimeZone = 'Asia/Shanghai'",
+}
+
+
+def ddl(profile: dict[str, Any], schemas: dict[str, dict[str, Any]], dialect: str, exchange: str = "full") -> str:
+    if dialect not in DIALECTS or exchange not in PROFILE_NOTE:
+        raise ValueError(f"{dialect} / {exchange}")
     out = [f"-- {profile['title']}（jn-exchange {profile['standard_version']}）: {dialect} DDL",
            "-- Generated by `jn-exchange generate` from the Table Schemas; do not edit.",
+           PROFILE_NOTE[exchange],
+           "-- Datetimes are TIMESTAMPTZ: a value without an offset is Beijing time, so load in a session with",
+           f"-- `{TIME_ZONE_NOTE[dialect]};` (values with +08:00 or Z are read as written).",
            "-- Tables are in the package profile's order: a referenced table comes first.", ""]
     created: set[str] = set()
     deferred_all: list[str] = []
