@@ -12,8 +12,10 @@ from pathlib import Path
 import duckdb
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
 import jn_exchange
+from jn_exchange.cli import main
 from jn_exchange.profile import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,13 +57,29 @@ def test_json_form_is_valid_against_the_json_schema_and_the_pydantic_classes():
         assert [r["action_id"] for r in csv.DictReader(fh)] == [r["action_id"] for r in doc["penalty_decision"]]
 
 
-def test_example_loads_into_the_duckdb_ddl_with_keys_enforced():
+def _load_duckdb(ddl: str, package: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute((GENERATED / "ddl" / "duckdb.sql").read_text(encoding="utf-8"))
+    con.execute((GENERATED / "ddl" / ddl).read_text(encoding="utf-8"))
     for name, spec in load_profile().tables.items():   # the profile lists referenced tables first
         con.execute(f"INSERT INTO {name} SELECT * FROM read_csv(?, header=true, auto_detect=false, "
                     f"columns={{{', '.join(repr(f) + ': ' + repr('VARCHAR') for f in spec.field_names)}}})",
-                    [str(EXAMPLE / spec.path)])
+                    [str(package / spec.path)])
+    return con
+
+
+def test_a_pseudonymised_example_loads_into_the_pseudonymised_duckdb_ddl(tmp_path):
+    (tmp_path / "key").write_text("9f" * 32, encoding="ascii")
+    r = CliRunner().invoke(main, ["pseudonymize", str(EXAMPLE), str(tmp_path / "p"), "--key-file", str(tmp_path / "key")])
+    assert r.exit_code == 0, r.output
+    con = _load_duckdb("duckdb.pseudonymized.sql", tmp_path / "p")
+    hashed = con.execute("SELECT citizen_id_number FROM enforcement_officer WHERE citizen_id_number IS NOT NULL").fetchall()
+    assert hashed and all(len(h) == 64 for (h,) in hashed)
+    with pytest.raises(duckdb.ConstraintException):   # the full profile's DDL refuses what it holds
+        _load_duckdb("duckdb.sql", tmp_path / "p")
+
+
+def test_example_loads_into_the_duckdb_ddl_with_keys_enforced():
+    con = _load_duckdb("duckdb.sql", EXAMPLE)
     n = con.execute("SELECT count(*) FROM supervision_case_stage").fetchone()[0]
     assert n > 0
     with pytest.raises(duckdb.ConstraintException):
