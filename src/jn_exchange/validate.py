@@ -138,10 +138,12 @@ def _check_tables(run: RunContext) -> TablesChecked:
                 run.progress("references", total, total)
             # once every table is loaded: foreign keys and the business rules, in the same workers
             # (their queries overlap each other's Python work)
-            ref_checks = [pool.submit(_check_references, engine, group) for group in engine.reference_groups()]
-            engine.create_missing_views()
-            # a rule cannot judge a table whose declared file could not be read: it would see no rows
+            # a rule or a reference cannot judge a table whose declared file could not be read (its
+            # file finding says why): it would see no rows
             unreadable = ({r.name for r in refs} | set(run.declared)) - set(engine.tables)
+            ref_checks = [pool.submit(_check_references, engine, group) for group in engine.reference_groups()
+                          if group[0].target not in unreadable]
+            engine.create_missing_views()
             prepared.result()
             business.run_business_rules(engine, run.collector, run.as_of, pool, skip_tables=unreadable)
             for _, findings, n in sorted((x for f in ref_checks for x in f.result()), key=lambda x: x[0]):
