@@ -11,6 +11,8 @@ timestamps):
 - `docs/{zh,en}/reference/**`: tables, code lists, identifier rules, ER diagrams, downloads;
 - `docs/{zh,en}/rules/**`: one page per rule code and the rules index;
 - `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.md` (written by the benchmark script);
+- the limits block of the hand-written `docs/{zh,en}/security.md`: from `jn_exchange.config.Limits`
+  and the reader's fixed bounds (`limitstable`);
 - `docs/downloads/**`: copies of generated artifacts and the zipped example package (the SQL DDL
   is not copied: the MkDocs hook serves it from the package, see `sitefiles`);
 - the two generated blocks of `mkdocs.yml` (navigation and its English titles).
@@ -25,7 +27,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from docsgen import pages
+from docsgen import limitstable, pages
 from docsgen.context import load_context
 from docsgen.downloads import download_names, written_downloads
 from docsgen.identifierpage import identifiers_page
@@ -72,6 +74,9 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
         for r in rules:
             md[f"{lang}/rules/{r.code}.md"] = rule_page(r, cases, lang, table_names)
         md[f"{lang}/benchmark.md"] = pages.benchmark_page(bench, lang)
+        security = docs_dir / lang / limitstable.PAGE
+        if security.is_file():   # written by hand, but for its block of limits
+            md[f"{lang}/{limitstable.PAGE}"] = limitstable.render_security_page(security.read_text(encoding="utf-8"), lang)
     out = {k: (v.rstrip("\n") + "\n").encode("utf-8") for k, v in md.items()}
     out.update({f"downloads/{k}": v for k, v in downloads.items()})
     return dict(sorted(out.items()))

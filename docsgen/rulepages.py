@@ -88,6 +88,12 @@ def describe_form(form: Any, lang: str) -> str | None:
                          else "a zip entry that inflates to 64 MiB")
         if form.get("nest"):
             parts.append(f"zip 再嵌套 {form['nest']} 层 zip" if zh else f"the zip nested {form['nest']} levels deep in zips")
+        for key, words_zh, words_en in (("zeros", "加一个解压后 {} 字节的全零条目", "an entry of {} zero bytes"),
+                                        ("total", "加一个全零条目，使解压总量正好 {} 字节",
+                                         "a zero-filled entry that makes the unpacked total exactly {} bytes"),
+                                        ("entries", "加空条目，使条目正好 {} 个", "empty entries up to exactly {} entries")):
+            if key in form:
+                parts.append((words_zh if zh else words_en).format(form[key]))
         if not parts:
             return "打包成 zip 后校验" if zh else "validate it as a zip"
         return ("打包成 zip：" + "；".join(parts)) if zh else ("as a zip: " + "; ".join(parts))
@@ -104,6 +110,9 @@ def describe_expect(e: dict[str, Any], lang: str) -> str:
         where.append(f"第 {e['row']} 行" if zh else f"row {e['row']}")
     if e.get("field"):
         where.append(code(e["field"]))
+    if e.get("count"):   # exact: the rule's findings in the table (in the package without one)
+        n, table = e["count"], bool(e.get("resource"))
+        where.append((f"该表共 {n} 处" if table else f"共 {n} 处") if zh else (f"{n} in the table" if table else f"{n} in all"))
     if where:
         bits.append(("（" + " · ".join(where) + "）") if zh else ("(" + " · ".join(where) + ")"))
     return " ".join(bits) if not zh else "".join(bits)
@@ -140,6 +149,9 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
         form = describe_form(c.get("form"), lang)
         if form:
             steps.append(form)
+        if c.get("limits"):   # the limit cases run with a limit of their own
+            options = " ".join(code(f"--limit {k}={v}") for k, v in c["limits"].items())
+            steps.append(f"以上限 {options} 校验" if zh else f"validate with {options}")
         out += [f"**{t['mutation']}**" + ("：" if zh else ":"), ""]
         out += [f"{i}. {s}" for i, s in enumerate(steps, 1)]
         if c.get("passes"):

@@ -4,6 +4,7 @@ appear (and nothing else does), and the valid packages give no error or warning.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,26 @@ CASES = load_cases()
 AS_OF = dt.date(2026, 6, 30)  # the corpus is judged on a fixed date, so that results never drift
 
 
-def _run(path: Path):
-    return validate(path, Config({}, Limits()), as_of=AS_OF)
+def _run(path: Path, limits: dict[str, int] | None = None):
+    return validate(path, Config({}, Limits(**(limits or {}))), as_of=AS_OF)
 
 
 def test_every_rule_has_a_failing_case():
     covered = {c["rule"] for c in CASES if not c.get("passes")}
     missing = sorted(set(registry()) - covered)
     assert not missing, f"rules without a failing conformance case: {missing}"
+
+
+def test_every_expectation_has_an_exact_count():
+    missing = [(c["id"], e["code"]) for c in CASES for e in c["expect"]
+               if not isinstance(e.get("count"), int) or isinstance(e["count"], bool) or e["count"] < 1]
+    assert not missing, f"expectations without a count: {missing}"
+
+
+def test_case_limits_are_known_limits():
+    names = {f.name for f in fields(Limits)}
+    unknown = [(c["id"], k) for c in CASES for k in c.get("limits", {}) if k not in names]
+    assert not unknown, unknown
 
 
 def test_case_ids_unique_and_rules_known():
@@ -52,7 +65,7 @@ EVERYDAY = _everyday(CASES)
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"], marks=() if c["id"] in EVERYDAY else pytest.mark.slow)
                                   for c in CASES])
 def test_case(case, tmp_path):
-    result = _run(materialize(case, tmp_path))
+    result = _run(materialize(case, tmp_path), case.get("limits"))
     found = result.findings()
     for exp in case["expect"]:
         hits = [f for f in found if f.code == exp["code"]
@@ -60,6 +73,7 @@ def test_case(case, tmp_path):
                 and ("row" not in exp or f.row == exp["row"])
                 and ("field" not in exp or f.field == exp["field"])]
         assert hits, f"expected {exp} not found; got {[(f.code, f.resource, f.row, f.field) for f in found]}"
+        assert exact_count(result, exp) == exp["count"], f"{exp}: reported {exact_count(result, exp)}"
     allowed = {e["code"] for e in case["expect"]} | set(case.get("also", []))
     extra = sorted({(t.code, t.resource) for t in result.tallies if t.code not in allowed})
     assert not extra, f"unexpected findings: {extra}"
@@ -67,6 +81,13 @@ def test_case(case, tmp_path):
         assert not case["expect"] and case["rule"] not in {f.code for f in found}
     else:
         assert case["rule"] in {e["code"] for e in case["expect"]}
+
+
+def exact_count(result, exp: dict) -> int:
+    """Counts are exact: the findings of the code in the resource (the report's tally; every
+    resource when the expectation names none), whatever row or field the expectation names."""
+    return sum(t.count for t in result.tallies
+               if t.code == exp["code"] and ("resource" not in exp or t.resource == exp["resource"]))
 
 
 VALID = sorted(p for p in EXAMPLES.iterdir() if (p / "datapackage.json").is_file()) if EXAMPLES.exists() else []

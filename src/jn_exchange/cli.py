@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from jn_exchange import STANDARD_VERSION, __version__
+from jn_exchange.config import LIMIT_NAMES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,24 +59,35 @@ FORMATS = ("text", "json", "html", "junit", "sarif")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="Exit 1 when a finding of this severity or worse occurs.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="YAML/JSON file that switches rules off or changes their severity by code.")
+              help="YAML/JSON file that switches rules off or changes their severity by code, and sets limits.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Judge the package as of this date (default: today), for reproducible results.")
 @click.option("--max-examples", type=click.IntRange(1, 100000), default=None,
               help="Stored findings per rule and table (counts are always exact).")
 @click.option("--memory-limit", default="1GB", show_default=True, help="Memory the engine may use before spilling to disk.")
+@click.option("--limit", "limit_options", metavar="NAME=VALUE", multiple=True,
+              help="Set a safety limit (repeatable; over limits: in --config), a positive integer: "
+                   + ", ".join(LIMIT_NAMES) + ". E.g. --limit max_rows_per_table=100000000 --limit max_seconds=3600. "
+                   "Past max_seconds the run stops with exit 2 and no report.")
+@click.option("--docs-url", "docs_url", metavar="BASE", default=None,
+              help="Where the HTML report's rule links point: an office's copy of the standard's website "
+                   "(http(s) or file URL, or a folder relative to the report). Default: docs_base_url in "
+                   "--config, else the public site.")
 @click.option("--progress/--no-progress", default=None, help="Progress on standard error (default: when it is a terminal).")
 def validate(package: Path, fmt: str, output: Path | None, lang: str, fail_on: str, config_path: Path | None,
-             as_of, max_examples: int | None, memory_limit: str, progress: bool | None) -> None:
+             as_of, max_examples: int | None, memory_limit: str, progress: bool | None,
+             docs_url: str | None, limit_options: tuple[str, ...]) -> None:
     """Validate an exchange package: a folder, a datapackage.json, a .zip, or a JSON document.
 
     Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 the input could not be validated."""
-    from jn_exchange.config import ConfigError, load_config
+    from jn_exchange.config import ConfigError, apply_limit_options, check_docs_base_url, load_config
     from jn_exchange.findings import Severity
     from jn_exchange.rules import registry
 
     try:
         config = load_config(config_path, set(registry()))
+        apply_limit_options(config.limits, limit_options)
+        docs_base = check_docs_base_url(docs_url) if docs_url is not None else config.docs_base_url
     except ConfigError as exc:
         click.echo(f"jn-exchange: {exc}", err=True)
         sys.exit(EXIT_UNUSABLE)
@@ -106,7 +118,7 @@ def validate(package: Path, fmt: str, output: Path | None, lang: str, fail_on: s
         click.echo("\r" + " " * 50 + "\r", err=True, nl=False)
     from jn_exchange.reports import write_report
 
-    text = write_report(result, fmt, lang=lang)
+    text = write_report(result, fmt, lang=lang, docs_base_url=docs_base)
     if output:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)

@@ -6,28 +6,52 @@ code, and the safety limits. The file is YAML or JSON:
       JN-FILE-006: {severity: error}  # change its severity
     limits:
       max_cell_chars: 65536
+    docs_base_url: https://intranet.example/jn-exchange-docs   # where the HTML report's rule links point
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from jn_exchange.findings import RuleOverride, Severity
 
 
 @dataclass
 class Limits:
-    max_unpacked_bytes: int = 20 * 1024**3   # zip bomb guard: total unpacked size
+    """The safety limits of a validation run: each bounds what a hostile or broken package can
+    make the validator spend. Set them in the config file (`limits:`) or with
+    `jn-exchange validate --limit NAME=VALUE` (the command line wins); the report records them."""
+    # total bytes a zip may unpack to (zip bomb guard); 20 GiB is ~200 M rows of CSV, far beyond any export
+    max_unpacked_bytes: int = 20 * 1024**3
+    # entries in a zip: a package has one CSV per table (under 100 files); more is a bomb of small files
     max_zip_entries: int = 10_000
-    max_zip_ratio: int = 200                 # unpacked/packed, per entry and for the archive (CSV: 5-25)
-    max_zip_entry_bytes: int = 4 * 1024**3   # one entry unpacked
-    max_zip_depth: int = 2                   # package.zip may hold one inner zip
-    max_descriptor_bytes: int = 16 * 1024**2  # datapackage.json is read whole: refused beyond this
+    # unpacked/packed size, per entry and over the whole archive, judged above 1 MiB: CSV compresses 5-25x
+    max_zip_ratio: int = 200
+    # bytes one zip entry may unpack to: 4 GiB is ~40 M rows of one table, past any real table file
+    max_zip_entry_bytes: int = 4 * 1024**3
+    # zips inside zips: 2 lets package.zip hold the one inner zip some export tools make
+    max_zip_depth: int = 2
+    # bytes of datapackage.json (and of a Table Schema copy), which are read whole: real ones are a few KB
+    max_descriptor_bytes: int = 16 * 1024**2
+    # characters of one cell (JN-FILE-009): the longest text field allows a few thousand
     max_cell_chars: int = 32_768
-    max_examples: int = 50                   # stored findings per rule and table; counts stay exact
+    # data rows of one table (JN-FILE-012): a year of a city's largest table is of the order of a
+    # million rows; 50 M (about 5 GB of CSV, a few minutes: 10 M rows validate in 17 s in the
+    # benchmark) is beyond any real export but stops a small zip that expands to endless rows
+    max_rows_per_table: int = 50_000_000
+    # wall-clock seconds of one validation run, then it stops with exit 2 and no report: 50 M rows
+    # take minutes, so 30 minutes is an answer in bounded time even on a slow, shared machine
+    max_seconds: int = 1800
+    # stored findings per rule and table (not a safety bound: counts stay exact; also --max-examples)
+    max_examples: int = 50
+
+
+LIMIT_NAMES = tuple(f.name for f in fields(Limits))
 
 
 class ConfigError(ValueError):
@@ -39,6 +63,7 @@ class Config:
     overrides: dict[str, RuleOverride]
     limits: Limits
     source: str | None = None
+    docs_base_url: str | None = None      # the office's copy of the website (None: the public one)
 
     def as_record(self) -> dict[str, Any]:
         """What the report records about the configuration."""
@@ -68,7 +93,7 @@ def load_config(path: Path | None, known_codes: set[str]) -> Config:
     data = data or {}
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must be a mapping with 'rules' and/or 'limits'")
-    unknown_top = set(data) - {"rules", "limits"}
+    unknown_top = set(data) - {"rules", "limits", "docs_base_url"}
     if unknown_top:
         raise ConfigError(f"unknown keys in config file: {', '.join(sorted(unknown_top))}")
     overrides: dict[str, RuleOverride] = {}
@@ -88,9 +113,56 @@ def load_config(path: Path | None, known_codes: set[str]) -> Config:
         else:
             raise ConfigError(f"{code}: use off, on or {{severity: error|warning|info}}")
     limits = Limits()
-    names = {f.name for f in fields(Limits)}
-    for k, v in (data.get("limits") or {}).items():
-        if k not in names or not isinstance(v, int) or v <= 0:
-            raise ConfigError(f"limits.{k}: unknown limit or not a positive integer")
-        setattr(limits, k, v)
-    return Config(overrides, limits, str(path))
+    given = data.get("limits") or {}
+    if not isinstance(given, dict):
+        raise ConfigError(f"config file {path}: limits must be a mapping of limit names to numbers")
+    for k, v in given.items():
+        set_limit(limits, str(k), v, f"config file {path}, limits.{k}")
+    try:
+        docs = check_docs_base_url(data["docs_base_url"]) if "docs_base_url" in data else None
+    except ConfigError as exc:
+        raise ConfigError(f"config file {path}, docs_base_url: {exc}") from exc
+    return Config(overrides, limits, str(path), docs)
+
+
+def set_limit(limits: Limits, name: str, value: object, where: str) -> None:
+    """Set one limit by name to a positive integer; anything else is the user's error (exit 2)."""
+    if name not in LIMIT_NAMES:
+        raise ConfigError(f"{where}: unknown limit {name!r}; the limits are {', '.join(LIMIT_NAMES)}")
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}: {name} must be a positive integer, not {value!r}")
+    setattr(limits, name, value)
+
+
+def apply_limit_options(limits: Limits, options: tuple[str, ...] | list[str]) -> None:
+    """`--limit NAME=VALUE` options, in order, over the limits of the config file."""
+    for option in options:
+        name, sep, value = option.partition("=")
+        if not sep:
+            raise ConfigError(f"--limit {option!r}: write NAME=VALUE, e.g. max_rows_per_table=100000000")
+        digits = value.strip()   # digits, `_` allowed: 50_000_000
+        number: object = int(digits) if re.fullmatch(r"[0-9]{1,20}(?:_[0-9]{1,20}){0,6}", digits) else value
+        set_limit(limits, name.strip(), number, f"--limit {option}")
+
+
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def check_docs_base_url(value: object) -> str:
+    """The base of the rule pages the HTML report links to, as a URL a browser follows: http(s),
+    file, or a folder relative to the report; a Windows path (S:\\docs, \\\\server\\docs) becomes a
+    file URL. Anything else (javascript:, data:, a query) is refused: it ends up in a link."""
+    if not isinstance(value, str) or not value.strip() or any(ord(ch) < 32 for ch in value):
+        raise ConfigError("the docs base URL must be an http(s) or file URL, or a folder path")
+    url = value.strip()
+    if _DRIVE.match(url):
+        url = "file:///" + url
+    elif url.startswith("\\\\"):
+        url = "file:" + url
+    url = url.replace("\\", "/").rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("", "http", "https", "file") or "?" in url or "#" in url:
+        raise ConfigError(f"docs base URL {value!r}: use an http(s) or file URL, or a folder path")
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        raise ConfigError(f"docs base URL {value!r}: the URL names no server")
+    return quote(url, safe=":/%@!$&'()*+,;=~-._") or "."

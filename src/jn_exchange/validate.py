@@ -33,6 +33,7 @@ from jn_exchange.package import InputError, file_sha256, identify, open_package
 from jn_exchange.package_schemas import check_declared_schemas
 from jn_exchange.profile import Profile, load_profile
 from jn_exchange.reader.csvscan import scan_file
+from jn_exchange.timelimit import Deadline
 
 Progress = Callable[[str, int, int], None]
 
@@ -50,8 +51,9 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
     stats: list[ResourceStat] = []
     declared_version: str | None = None
     sha: str | None = None
+    deadline = Deadline(config.limits.max_seconds)
     try:
-        with tempfile.TemporaryDirectory(prefix="jn-exchange-") as tmp:
+        with deadline, tempfile.TemporaryDirectory(prefix="jn-exchange-") as tmp:
             work = Path(tmp)
             sha = source.sha256
             try:
@@ -62,14 +64,19 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
                 checked = _check_tables(RunContext(
                     root=pkg.root, refs=tuple(pkg.tables), work=work, profile=profile, collector=collector,
                     config=config, as_of=as_of, memory_limit=memory_limit, progress=progress,
-                    pseudonymized=pkg.pseudonymized, declared=pkg.declared_names))
+                    pseudonymized=pkg.pseudonymized, declared=pkg.declared_names, deadline=deadline))
                 stats = checked.stats
                 if sha is None:
                     sha = checked.package_sha256()
             except Fatal:
                 pass
-    except PermissionError as exc:
-        raise InputError(f"permission denied: {exc}") from exc
+    except Exception as exc:
+        if deadline.expired:   # whatever the interrupted step raised: the time is up
+            raise deadline.exceeded() from None
+        if isinstance(exc, PermissionError):
+            raise InputError(f"permission denied: {exc}") from exc
+        raise
+    deadline.check()   # a step interrupted at the end may have left findings of its own
     return ValidationResult(
         standard_version=declared_version, validator_version=__version__,
         supported_standard_version=STANDARD_VERSION, as_of=as_of.isoformat(), source=str(path),
@@ -93,6 +100,7 @@ class RunContext:
     progress: Progress | None = None
     pseudonymized: bool = False
     declared: frozenset[str] = frozenset()   # every resource name the descriptor declares
+    deadline: Deadline | None = None          # the run's time limit
 
 
 @dataclass
@@ -116,6 +124,9 @@ def _check_tables(run: RunContext) -> TablesChecked:
                               threads=max(1, (os.cpu_count() or 2) // workers), pseudonymized=run.pseudonymized,
                               view_columns=business.names_used())
     engine = Engine(run.work / "engine", run.profile, run.collector, settings)
+    deadline = run.deadline
+    if deadline is not None:   # every connection of the run stops when the time is up
+        deadline.track(engine.con)
     try:
         order = {name: i for i, name in enumerate(run.profile.tables)}
         refs = sorted(run.refs, key=lambda r: order[r.name])
@@ -128,7 +139,8 @@ def _check_tables(run: RunContext) -> TablesChecked:
                 run.progress(ref.name, next(done), total)
             return line, stat
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        track = (lambda: deadline.track(engine.cursor())) if deadline is not None else None
+        with ThreadPoolExecutor(max_workers=workers, initializer=track) as pool:
             # the business rules' calendar, while tables load
             prepared = pool.submit(lambda: business.prepare(engine.cursor(), run.as_of))
             for line, stat in pool.map(check_one, refs):   # results in profile order
@@ -159,15 +171,20 @@ def _check_table(engine: Engine, run: RunContext, ref: ResourceRef) -> tuple[str
     spec = ref.spec
     assert spec is not None   # run.refs are Package.tables: resources with a spec
     engine.bind_thread()
-    scan = scan_file(ref.path, run.work / "transcoded")
+    check_time = run.deadline.check if run.deadline is not None else (lambda: None)
+    check_time()
+    scan = scan_file(ref.path, run.work / "transcoded", on_chunk=check_time)
     stat = ResourceStat(ref.name, ref.rel_path, None, spec.title)
     check_declared_size_and_hash(ref, scan.size, scan.sha256, run.collector)
     if check_file(ref.name, ref.rel_path, scan, run.collector):
         rename = check_header(spec, scan.header or [], run.collector)
+        check_time()
         table = engine.load(spec, scan, scan.header or [], rename)
         if table is not None:
             stat.rows = table.rows
+            check_time()
             engine.check_cells(table)
+            check_time()
             engine.check_keys(table)
             engine.create_typed_view(ref.name)
     return f"{ref.rel_path}\t{scan.sha256}", stat

@@ -9,11 +9,17 @@ A case (one entry in `cases/*.yaml`):
       mutate:                            # applied in order, see OPS below
         - {op: set, table: enforcement_agency, row: 2, field: agency_nature, value: 行政机关}
       form: folder                       # folder | zip | json | descriptor (how it is passed)
+      limits: {max_cell_chars: 100}      # limits of the run (config.Limits), for the limit cases
       expect:                            # each must be found (row/field optional)
-        - {code: JN-CELL-007, resource: enforcement_agency, row: 2, field: agency_nature}
+        - {code: JN-CELL-007, resource: enforcement_agency, row: 2, field: agency_nature, count: 1}
       also: [JN-FILE-003]                # other codes the case may produce besides expect
 
-`row` is the file row (header = 1). `materialize(case, dest)` writes the package so that a
+`row` is the file row (header = 1). `count` is exact: the number of findings of the code in the
+resource (the report's tally; package-level findings have no resource), whatever row or field
+the expectation names. A zip form may be made byte by byte for the limit cases (zipcraft:
+`{zeros: N}` adds an entry of N zero bytes, `{total: N}` one that makes the unpacked total N
+bytes, `{entries: N}` empty entries up to N in all), so that every size the zip guard judges
+is exact. `materialize(case, dest)` writes the package so that a
 vendor can also run it; the rule pages of the website describe each case's mutations with the
 `describe` of its operation in OPS: `python -m tests.conformance.corpus OUT` writes every case."""
 
@@ -30,6 +36,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
+
+from tests.conformance.zipcraft import write_zip
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -331,6 +339,20 @@ def say_descriptor(o: dict[str, Any], w: Words) -> str:
     return ("datapackage.json：" + "；".join(parts)) if zh else ("datapackage.json: " + "; ".join(parts))
 
 
+def op_pad(pkg: Path, path: str, size: int, **_: Any) -> None:
+    """Pad a file with trailing spaces (blank to JSON) to exactly `size` bytes."""
+    data = (pkg / path).read_bytes()
+    if len(data) > size:
+        raise ValueError(f"{path} has {len(data)} bytes, more than {size}")
+    (pkg / path).write_bytes(data + b" " * (size - len(data)))
+
+
+def say_pad(o: dict[str, Any], w: Words) -> str:
+    path, size = w.code(o["path"]), o["size"]
+    return (f"在 {path} 末尾补空格，使文件正好 {size} 字节" if w.zh
+            else f"pad {path} with trailing spaces to exactly {size} bytes")
+
+
 def op_delete_file(pkg: Path, path: str, **_: Any) -> None:
     (pkg / path).unlink()
 
@@ -365,23 +387,27 @@ OPS: dict[str, Op] = {
     "delete_rows": Op(op_delete_rows, say_delete_rows), "header": Op(op_header, say_header),
     "raw": Op(op_raw, say_raw), "bytes": Op(op_bytes, say_bytes), "descriptor": Op(op_descriptor, say_descriptor),
     "delete_file": Op(op_delete_file, say_delete_file), "drop_table": Op(op_drop_table, say_drop_table),
+    "pad": Op(op_pad, say_pad),
 }
 
 
 # ---------------------------------------------------------------- forms
 def _zip(folder: Path, dest: Path, spec: dict[str, Any]) -> Path:
     zpath = dest.with_suffix(".zip")
-    if spec.get("corrupt"):
+    if {"zeros", "total", "entries"} & set(spec):
+        _crafted_zip(folder, zpath, spec)
+    elif spec.get("corrupt"):
         zpath.write_bytes(b"PK\x03\x04" + b"\x00" * 40 + b"not really a zip")
         return zpath
-    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
-        for p in sorted(folder.rglob("*")):
-            if p.is_file():
-                zf.write(p, p.relative_to(folder).as_posix())
-        if spec.get("slip"):
-            zf.writestr("../../escape.csv", "a,b\n")
-        if spec.get("bomb"):
-            zf.writestr("filler.bin", b"\x00" * (64 << 20))
+    else:
+        with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+            for p in sorted(folder.rglob("*")):
+                if p.is_file():
+                    zf.write(p, p.relative_to(folder).as_posix())
+            if spec.get("slip"):
+                zf.writestr("../../escape.csv", "a,b\n")
+            if spec.get("bomb"):
+                zf.writestr("filler.bin", b"\x00" * (64 << 20))
     if spec.get("encrypted"):  # set the encryption flag bit of every entry (zipfile cannot encrypt)
         data = bytearray(zpath.read_bytes())
         i = 0
@@ -400,6 +426,19 @@ def _zip(folder: Path, dest: Path, spec: dict[str, Any]) -> Path:
         zpath.unlink()
         zpath = outer.rename(zpath)
     return zpath
+
+
+def _crafted_zip(folder: Path, zpath: Path, spec: dict[str, Any]) -> None:
+    """The package's files stored, plus the fillers the limit cases ask for (see zipcraft)."""
+    files = [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()]
+    zeros = []
+    if "zeros" in spec:
+        zeros.append(("filler.bin", int(spec["zeros"])))
+    if "total" in spec:
+        zeros.append(("filler.bin", int(spec["total"]) - sum(len(data) for _, data in files)))
+    if "entries" in spec:
+        files += [(f"padding/{i:05d}.txt", b"") for i in range(int(spec["entries"]) - len(files) - len(zeros))]
+    write_zip(zpath, files, zeros)
 
 
 def _json_form(folder: Path, dest: Path) -> Path:
@@ -453,6 +492,17 @@ def materialize(case: dict[str, Any], dest: Path) -> Path:
     return folder
 
 
+def export_case(case: dict[str, Any], target: Path) -> Path:
+    """Write the case for vendors under `target` (a new folder): only what is validated, the
+    input and, when the input is a file of it, its package. The conformance kit
+    (scripts/build_conformance_kit.py) is made of these."""
+    p = materialize(case, target)
+    folder = target / "package"
+    if folder.is_dir() and folder not in (p, *p.parents):   # a zip or JSON form made from the folder
+        shutil.rmtree(folder)
+    return p
+
+
 if __name__ == "__main__":  # write the whole corpus for vendors: python -m tests.conformance.corpus OUT
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "conformance-corpus")
     for c in load_cases():
@@ -460,7 +510,7 @@ if __name__ == "__main__":  # write the whole corpus for vendors: python -m test
         if target.exists():
             shutil.rmtree(target)
         target.mkdir(parents=True)
-        p = materialize(c, target)
-        (target / "expected.yaml").write_text(yaml.safe_dump({"validate": p.name, "expect": c["expect"]},
-                                                              allow_unicode=True), encoding="utf-8")
+        p = export_case(c, target)
+        expected = {"validate": p.name, "expect": c["expect"], **({"limits": c["limits"]} if "limits" in c else {})}
+        (target / "expected.yaml").write_text(yaml.safe_dump(expected, allow_unicode=True), encoding="utf-8")
         print(f"{c['id']}: {p}")

@@ -37,6 +37,11 @@ class TableLoader:
              rename: dict[str, str]) -> LoadedTable | None:
         """Table `raw_{n}` from the file. `columns_in_file` is the header as in the file;
         `rename` maps a file column to the standard field name (e.g. from a Chinese title)."""
+        if scan.data_records > self.limits.max_rows_per_table:
+            # refused before DuckDB reads it: the byte scan counted the records in bounded memory
+            self.collector.add(make_finding("JN-FILE-012", resource=spec.name, path=scan.path.name,
+                                            rows=scan.data_records, limit=self.limits.max_rows_per_table))
+            return None
         raw, rej = f"raw_{n}", f"rej_{n}"
         col_names, mapping = _columns(spec, columns_in_file, rename)
         uniform = scan.uniform and not scan.blank_count and len(col_names) == len(scan.header or [])

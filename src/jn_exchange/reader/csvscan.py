@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
@@ -58,11 +59,17 @@ class FileScan:
             return 0
         return self.lf + (0 if self.ends_with_newline else 1)
 
+    @property
+    def data_records(self) -> int:
+        """Records that are data rows: all but the header and the blank lines."""
+        return max(0, self.records - 1 - self.blank_count)
+
     def __post_init__(self) -> None:
         self.load_path = self.path
 
 
-def scan_file(path: Path, workdir: Path) -> FileScan:
+def scan_file(path: Path, workdir: Path, on_chunk: Callable[[], None] | None = None) -> FileScan:
+    """`on_chunk` is called before each chunk is read: the run's time limit stops a long scan there."""
     s = FileScan(path=path)
     sha = hashlib.sha256()
     dec = codecs.getincrementaldecoder("utf-8")("strict")
@@ -74,7 +81,11 @@ def scan_file(path: Path, workdir: Path) -> FileScan:
     since_lf = 0          # bytes of the line not yet ended
     with path.open("rb") as fh:
         first = True
-        while chunk := fh.read(_CHUNK):
+        while True:
+            if on_chunk is not None:
+                on_chunk()
+            if not (chunk := fh.read(_CHUNK)):
+                break
             sha.update(chunk)
             shape.feed(chunk[3:] if first and chunk.startswith(_BOM) else chunk)
             if first:

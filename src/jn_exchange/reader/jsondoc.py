@@ -5,6 +5,7 @@ package). Whatever the document holds, the result is either its value or a JsonP
 - the encoding is UTF-8 (a BOM is allowed; GB18030 only where the caller accepts it);
 - an object with the same name twice is ambiguous (which value counts?): refused, naming it;
 - NaN and ±Infinity are not JSON: refused;
+- an unpaired surrogate escape (\\ud800) is not a character: refused;
 - nesting beyond Python's recursion limit is refused;
 - an integer too long for Python to convert (over 4,300 digits) is kept as its text, so the
   cell rules judge it like the same text in a CSV file."""
@@ -12,6 +13,7 @@ package). Whatever the document holds, the result is either its value or a JsonP
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +46,28 @@ def load_json(path: Path, *, max_bytes: int | None = None, accept_gb18030: bool 
 def parse_json(raw: bytes, *, accept_gb18030: bool = False) -> Any:
     text = _decode(raw, accept_gb18030)
     try:
-        return json.loads(text, object_pairs_hook=_unique_names, parse_constant=_no_constant,
-                          parse_int=_integer)
+        value = json.loads(text, object_pairs_hook=_unique_names, parse_constant=_no_constant,
+                           parse_int=_integer)
+        if _SURROGATE_ESCAPE.search(text):   # rare: only then is the whole value walked
+            _no_lone_surrogate(value)
+        return value
     except json.JSONDecodeError as exc:
         raise JsonProblem(json_problem(exc)) from exc
     except RecursionError as exc:
         raise JsonProblem(zh_en("嵌套层数过多", "nested too deeply")) from exc
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_lone_surrogate(value: Any) -> None:
+    """A \\ud800 escape without its pair is no character: no file name, CSV cell or report
+    can hold it (UTF-8 cannot encode it). Paired escapes (an emoji) are characters and pass."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = f"\\u{ord(exc.object[exc.start]):04x}"
+        raise JsonProblem(zh_en(f"含有不成对的代理码位 {code}，它不是字符", f"holds an unpaired surrogate {code}, which is not a character")) from exc
 
 
 def _decode(raw: bytes, accept_gb18030: bool) -> str:

@@ -4,10 +4,12 @@ to the allowed depth. Nothing is ever written outside `target`."""
 
 from __future__ import annotations
 
+import lzma
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, NoReturn
 
 from jn_exchange.config import Limits
 from jn_exchange.findings import Finding
@@ -61,18 +63,19 @@ def extract_zip(zip_path: Path, target: Path, limits: Limits, depth: int = 1, bu
             dest = (root / Path(*rel.parts)).resolve() if rel.parts else root
             if dest != root and root not in dest.parents:
                 raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
-            if info.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
             try:
+                if info.is_dir():
+                    dest.mkdir(parents=True, exist_ok=True)
+                    continue
+                dest.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(dest, "wb") as out:
                     _copy(src, out, info, limits, budget)
             except ZipRefused:
                 raise
             except RuntimeError as exc:  # encrypted entries not flagged in the header
                 raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename)) from exc
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error,
+                    lzma.LZMAError) as exc:   # a damaged deflate or LZMA stream: the codecs' own errors
                 raise ZipRefused(make_finding("JN-ZIP-001", detail=f"{info.filename}: {exc}")) from exc
     return _locate_package(target, target, limits, depth, budget)
 
@@ -82,17 +85,14 @@ def _judge(infos: list[zipfile.ZipInfo], limits: Limits, budget: int) -> list[tu
     that is encrypted, a link, outside the folder, named twice, or too large or too compressed
     (by the sizes it declares; _copy counts the real bytes)."""
     members: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
-    seen: set[PurePosixPath] = set()
+    names = _Names()
     for info in infos:
         if info.flag_bits & 0x1:
             raise ZipRefused(make_finding("JN-ZIP-002", path=info.filename))
         rel = _safe_member_path(info.filename)
         if rel is None or stat.S_ISLNK(info.external_attr >> 16):
             raise ZipRefused(make_finding("JN-ZIP-003", path=info.filename))
-        if rel in seen and not info.is_dir():   # which of the two is the package's? refuse to guess
-            raise ZipRefused(make_finding("JN-ZIP-001", detail=zh_en(
-                f"两个条目同名：{info.filename}", f"two entries have the same name: {info.filename}")))
-        seen.add(rel)
+        names.add(info.filename, rel, info.filename.endswith("/"))   # ZipInfo.is_dir() fails on an empty name
         _judge_size(info.filename, info.file_size, info.compress_size, limits)
         members.append((info, rel))
     declared = sum(i.file_size for i in infos)
@@ -100,12 +100,44 @@ def _judge(infos: list[zipfile.ZipInfo], limits: Limits, budget: int) -> list[tu
         raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_unpacked_bytes),
                                       detail=f"declares {_human(declared)}"))
     # many small entries, each under the per-entry floor: judged together
-    _judge_size("(all entries)", declared, sum(i.compress_size for i in infos), limits)
+    _judge_size("(all entries)", declared, sum(i.compress_size for i in infos), limits, one_entry=False)
     return members
 
 
-def _judge_size(name: str, size: int, packed: int, limits: Limits) -> None:
-    if size > limits.max_zip_entry_bytes:
+class _Names:
+    """The names of a zip's entries, as a file system would see them. Two entries of one name, or
+    of names that differ only in case (one file on Windows and macOS), or a name that is both a
+    file and a folder: which one is the package's? Refused rather than guessed (and unpacking
+    them would fail half-way)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}     # case-folded name: the name as written
+        self.folders: set[str] = set()
+
+    def add(self, filename: str, rel: PurePosixPath, is_dir: bool) -> None:
+        key = rel.as_posix().casefold()
+        if not rel.parts and not is_dir:
+            self._refuse(zh_en(f"条目没有名称：{filename!r}", f"an entry has no name: {filename!r}"))
+        if not is_dir and key in self.files:
+            same = self.files[key] == rel.as_posix()
+            self._refuse(zh_en(f"两个条目同名{'' if same else '（不计大小写）'}：{filename}",
+                               f"two entries have the same name{'' if same else ' (ignoring case)'}: {filename}"))
+        parents = {p.as_posix().casefold() for p in rel.parents if p.parts}
+        if (key in (self.folders if not is_dir else self.files)) or not parents.isdisjoint(self.files):
+            self._refuse(zh_en(f"同一名称既是文件又是文件夹：{filename}", f"a name is both a file and a folder: {filename}"))
+        if is_dir:
+            self.folders.add(key)
+        else:
+            self.files[key] = rel.as_posix()
+        self.folders |= parents
+
+    @staticmethod
+    def _refuse(detail: dict[str, str]) -> NoReturn:
+        raise ZipRefused(make_finding("JN-ZIP-001", detail=detail))
+
+
+def _judge_size(name: str, size: int, packed: int, limits: Limits, one_entry: bool = True) -> None:
+    if one_entry and size > limits.max_zip_entry_bytes:   # a limit of each entry, not of their total
         raise ZipRefused(make_finding("JN-ZIP-004", limit=_human(limits.max_zip_entry_bytes) + " / entry",
                                       detail=f"{name}: {_human(size)}"))
     if size > _RATIO_FLOOR and size / max(packed, 1) > limits.max_zip_ratio:
