@@ -27,16 +27,19 @@ FORMATS: tuple[str, ...] = tuple(_WRITERS)
 
 
 def write_report(result: ValidationResult, fmt: str, lang: str = "zh", out: TextIO | None = None,
-                 *, color: bool = False) -> str:
+                 *, color: bool = False, docs_base_url: str | None = None) -> str:
     """Render `result` as `fmt` in `lang` (zh | en); write it to `out` when given; return the text.
 
-    `color=True` adds ANSI colours to the text format, and only when `out` is a terminal."""
+    `color=True` adds ANSI colours to the text format, and only when `out` is a terminal.
+    `docs_base_url`: where the HTML report's rule links point (an office's copy of the website)."""
     if fmt not in _WRITERS:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     check_lang(lang)
     if fmt == "text":
         use_color = bool(color and out is not None and getattr(out, "isatty", lambda: False)())
         rendered = text.render(result, lang, color=use_color)
+    elif fmt == "html":
+        rendered = htmlreport.render(result, lang, docs_base_url=docs_base_url)
     else:
         rendered = _WRITERS[fmt](result, lang)
     if out is not None:

@@ -87,6 +87,12 @@ LABELS: dict[str, dict[str, str]] = {
         "levels.package": "数据包", "levels.file": "文件", "levels.header": "表头", "levels.cell": "单元格",
         "levels.table": "表内", "levels.cross_table": "跨表", "levels.business": "业务规则",
         "unknown_rule": "（规则目录中没有此代码）", "count_col": "数量", "config_file": "配置文件",
+        # the HTML report's summary, filters and groups
+        "scope": "{rules} 条规则未满足，涉及 {tables} 张表（共 {all} 张表）",
+        "scope_clean": "共检查 {all} 张表，{rows} 行", "filter": "筛选", "all_rules": "全部规则",
+        "all_tables": "全部表", "expand_all": "全部展开", "collapse_all": "全部折叠",
+        "showing": "显示 {r} 条规则，共 {n} 处", "more_tables": "等 {total} 张表",
+        "details": "校验信息",
     },
     "en": {
         "title": "Exchange package validation report",
@@ -116,6 +122,12 @@ LABELS: dict[str, dict[str, str]] = {
         "levels.package": "package", "levels.file": "file", "levels.header": "header", "levels.cell": "cell",
         "levels.table": "table", "levels.cross_table": "cross-table", "levels.business": "business rule",
         "unknown_rule": "(code not in the rule catalogue)", "count_col": "Count", "config_file": "file",
+        # the HTML report's summary, filters and groups
+        "scope": "{rules} rules broken in {tables} of {all} tables",
+        "scope_clean": "{all} tables checked, {rows} rows", "filter": "Filter", "all_rules": "All rules",
+        "all_tables": "All tables", "expand_all": "Expand all", "collapse_all": "Collapse all",
+        "showing": "Showing {r} rules, {n} findings", "more_tables": "+{n} more",
+        "details": "Run details",
     },
 }
 
