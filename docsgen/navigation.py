@@ -29,7 +29,7 @@ def _nav(ctx: pages.Ctx, rules: list[Any]) -> list[str]:
     z = {k: v["zh"] for k, v in NAV.items()}
     lines = [f"- {z['about']}:", "    - index.md", "    - vendor-guide.md",
              *[f"    - {p}" for p in _written(["security.md"])], "    - versioning.md",
-             "    - changelog.md", "    - benchmark.md",
+             "    - changelog.md", "    - benchmark.md", "    - scale.md",
              f"- {z['reference']}:", "    - reference/index.md",
              f"    - {z['tables']}:", "        - reference/tables/index.md"]
     for m, names in ctx.module_tables():
