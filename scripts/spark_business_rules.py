@@ -51,6 +51,7 @@ from jn_exchange.engine.lines import LoadedTable
 from jn_exchange.engine.sql import q
 from jn_exchange.engine.types import logical_type
 from jn_exchange.engine.views import create_typed_view
+from jn_exchange.masking import show
 from jn_exchange.profile import Profile, TableSpec, load_profile
 from jn_exchange.rules import Rule
 
@@ -290,6 +291,7 @@ class RuleRun:
     seconds: float = 0.0
     rows: list[tuple[str, int | None]] = field(default_factory=list)   # (_table, _rowid)
     values: list[tuple] = field(default_factory=list)                  # every output column, normalised
+    cols: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -362,6 +364,7 @@ def duckdb_rules(files: dict[str, Path], profile: Profile, rules: list[Rule], as
 
 
 def _keep(run: RuleRun, cols: list[str], result: list) -> None:
+    run.cols = list(cols)
     it, ir = cols.index("_table"), cols.index("_rowid")
     run.rows = sorted(((r[it], r[ir]) for r in result), key=lambda x: (x[0], -1 if x[1] is None else x[1]))
     run.values = sorted((tuple(_norm(v) for v in r) for r in result), key=repr)
@@ -503,9 +506,11 @@ def _file_rows(run: RuleRun) -> list:
     return sorted(((t, None if r is None else r + 2) for t, r in run.rows), key=repr)
 
 
-def _only(a: list[tuple], b: list[tuple], limit: int = 5) -> list:
-    """Up to `limit` output rows in `a` and not in `b` (as multisets): what a disagreement looks like."""
-    return list((Counter(a) - Counter(b)).elements())[:limit]
+def _only(a: list[tuple], b: list[tuple], run: RuleRun, fields: dict, limit: int = 5) -> list:
+    """Up to `limit` output rows in `a` and not in `b` (as multisets): what a disagreement looks
+    like, each value shown as the validator's reports show it (the masking policy)."""
+    rows = list((Counter(a) - Counter(b)).elements())[:limit]
+    return [tuple(show(v, fields.get(c)) if isinstance(v, str) else v for c, v in zip(run.cols, r)) for r in rows]
 
 
 def compare(rules: list[Rule], doc: dict, duck: dict[str, RuleRun], spark: dict[str, RuleRun],
@@ -513,8 +518,10 @@ def compare(rules: list[Rule], doc: dict, duck: dict[str, RuleRun], spark: dict[
     codes = {r.code for r in rules}
     ref_counts, ref_rows, capped = reference(doc, codes)
     out = []
+    profile = load_profile()
     for rule in rules:
         c = rule.code
+        fields = business.param_fields(rule, profile)
         want = {t: n for (code, t), n in ref_counts.items() if code == c}
         d, s = duck[c], spark[c]
         got = dict(Counter(t for t, _ in s.rows))
@@ -526,7 +533,7 @@ def compare(rules: list[Rule], doc: dict, duck: dict[str, RuleRun], spark: dict[
             "validator_counts": want, "duckdb_counts": dict(Counter(t for t, _ in d.rows)), "spark_counts": got,
             "rows_agree": rows_ok, "counts_agree": want == got and s.error is None,
             "values_agree": d.values == s.values and d.error is None and s.error is None,
-            "only_duckdb": _only(d.values, s.values), "only_spark": _only(s.values, d.values),
+            "only_duckdb": _only(d.values, s.values, d, fields), "only_spark": _only(s.values, d.values, s, fields),
             "duckdb_error": d.error, "spark_error": s.error, "spark_sql": tr[c].sql,
         })
     return out

@@ -95,3 +95,9 @@ def test_the_fix_log_masks_a_value_and_its_repair_alike():
     assert (_shown(" 张三丰", NAME), _shown("张三丰", NAME, " 张三丰")) == (" 张*丰", "张*丰")
     assert (_shown("１３９１２３４５６７８", PHONE), _shown("13912345678", PHONE, "１３９１２３４５６７８")) == \
         ("１*********８", "1*********8")
+
+
+def test_a_huge_personal_value_is_shown_cut_like_any_other():
+    remarks = P.tables["officer_annual_assessment"].field("remarks")
+    shown = show("范" * 40000, remarks)
+    assert shown is not None and shown.startswith("范*") and len(shown) < 140

@@ -80,12 +80,11 @@ def clip(text: str) -> str:
 
 
 def mask_value(value: str | None, personal: bool = False) -> str | None:
-    """A value shown masked (`personal`) or through the safety net."""
+    """A value as a report shows it: masked (`personal`) or through the safety net, and cut to
+    `MAX_SHOWN` characters either way."""
     if value is None:
         return None
-    if personal:
-        return mask_personal(value)
-    return clip(mask_numbers(value))
+    return clip(mask_personal(value) if personal else mask_numbers(value))
 
 
 # ------------------------------------------------------------------------------- the policy
@@ -147,7 +146,7 @@ def show_header_cell(text: str, field_here: FieldSpec | None) -> str:
     net; anything else is masked when the standard's field at its position would mask it."""
     if _FIELD_NAME_SHAPE.fullmatch(text) or not masks(field_here, text):
         return clip(mask_numbers(text))
-    return mask_personal(clip(text))
+    return clip(mask_personal(text))
 
 
 def show_column(text: str, position: int, table: TableSpec, known: bool = False) -> str:

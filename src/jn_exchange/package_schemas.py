@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.descriptor import resolve_inside
 from jn_exchange.findings import Collector
-from jn_exchange.profile import GENERATED
+from jn_exchange.profile import GENERATED, load_profile
 from jn_exchange.reader.jsondoc import JsonProblem, load_json
 from jn_exchange.rules import make_finding, zh_en
 
@@ -77,12 +78,20 @@ def check_declared_schemas(root: Path, descriptor: dict[str, Any], tables: Itera
         schema = _read_declared(root, table, declared, collector, max_bytes)
         if schema is None:
             continue
-        with standard_schema_file(table, pseudonymized).open(encoding="utf-8") as fh:
-            standard = json.load(fh)
-        diffs = differences(normative(schema), normative(standard))
+        diffs = differences(normative(schema), _standard_normative(table, pseudonymized))
         if diffs:
             shown = "; ".join(diffs[:_MAX_SHOWN]) + (f" (+{len(diffs) - _MAX_SHOWN})" if len(diffs) > _MAX_SHOWN else "")
             collector.add(make_finding("JN-PKG-014", resource=table, count=len(diffs), detail=shown))
+
+
+@cache
+def _standard_normative(table: str, pseudonymized: bool) -> dict[str, Any]:
+    """The standard's schema of `table` as compared (read once per process: the full profile's
+    is the one `load_profile` already holds)."""
+    if not pseudonymized:
+        return normative(load_profile().tables[table].raw)
+    with standard_schema_file(table, pseudonymized).open(encoding="utf-8") as fh:
+        return normative(json.load(fh))
 
 
 def _read_declared(root: Path, table: str, declared: Any, collector: Collector, max_bytes: int) -> dict | None:

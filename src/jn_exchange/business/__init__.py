@@ -39,7 +39,7 @@ def _param(v, field: FieldSpec | None):
     return str(v)
 
 
-def _param_fields(rule: Rule, profile: Profile) -> dict[str, FieldSpec]:
+def param_fields(rule: Rule, profile: Profile) -> dict[str, FieldSpec]:
     """The field each of a rule's output columns is named after, in the tables it reads (a
     parameter `officer_id` is masked as officer_id is, and `subject` as the rule's `shows`
     says); the masking one wins a tie."""
@@ -103,7 +103,7 @@ def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, poo
 
     results = list(pool.map(run, rules))
     for rule, names, rows in results:
-        fields = _param_fields(rule, engine.profile)
+        fields = param_fields(rule, engine.profile)
         recs = [dict(zip(names, values)) for values in rows]
         keys = {t: engine.keys_of(t, [r["_rowid"] for r in recs if r["_table"] == t and r["_rowid"] is not None])
                 for t in {r["_table"] for r in recs}}

@@ -56,7 +56,7 @@ class TableLoader:
                                             detail=short_error(exc)))
             return None
         rows, n_rejected = one_row(self.con, f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(*) FROM {rej})")
-        fields = [spec.field(rename.get(c, c)) for c in columns_in_file]   # by position, for masking
+        fields = _fields_by_position(spec, columns_in_file, rename)
         rejected = self._report_rejects(spec, rej, fields, scan) if n_rejected else []
         skipped = sorted(set(scan.blank_lines) | set(rejected))
         ragged = self._drop_ragged(spec, raw, scan, col_names, fields, skipped) if padded else []
@@ -182,6 +182,14 @@ class TableLoader:
         if "ENCODING" in etype:
             return "JN-FILE-002", {"path": spec.path, "offset": "?"}
         return "JN-FILE-011", {"detail": short_error(message)}
+
+
+def _fields_by_position(spec: TableSpec, columns_in_file: list[str], rename: dict[str, str]) -> list[FieldSpec | None]:
+    """The field each file column holds, for masking its cells in lines shown whole: a column
+    that names no field (a header that is a data row) by the standard's field at its position,
+    as its header cell is shown (`masking.show_column`)."""
+    return [spec.field(rename.get(c, c)) or (spec.fields[i] if i < len(spec.fields) else None)
+            for i, c in enumerate(columns_in_file)]
 
 
 def _split_line(line: str) -> list[str]:

@@ -9,7 +9,7 @@
   row, field, problem, masked value) in `OUT/pseudonymize-log.json` and on standard error.
   There is no per-field salt: the same person has the same hash in every table and field
   (an officer who is also a counterpart), so joins on these values still hold.
-- `mask`: `masking.mask_value(value, personal=True)`, the form the validator's reports show.
+- `mask`: `masking.mask_personal(value)`, the form the validator's reports show (same length, uncut).
 - `drop`: the column stays (header kept), every cell is emptied.
 - `clear` and unmarked fields are copied as they are. Columns the standard does not know are
   emptied and resources that are not tables of the standard are left out (nothing says how
@@ -171,7 +171,7 @@ def _table(res: Resource, spec: TableSpec, key: bytes, out: Path, log: list[dict
 def _treated(cells: list[str], names: list[str], specs: list[FieldSpec | None], key: bytes, table: str,
              record: int, log: list[dict[str, Any]], s: PseudoSummary) -> list[str]:
     """One record with every field's exchange treatment applied."""
-    from jn_exchange.masking import mask_value
+    from jn_exchange.masking import mask_personal, mask_value
 
     row = dict(zip(names, cells))
     new = []
@@ -186,7 +186,7 @@ def _treated(cells: list[str], names: list[str], specs: list[FieldSpec | None], 
             new.append("")
             s.dropped[f"{table}.{f.name}"] += 1
         elif t == "mask":
-            new.append(mask_value(strip_edges(value), personal=True) or "")
+            new.append(mask_personal(strip_edges(value)))
             s.masked[f"{table}.{f.name}"] += 1
         elif t == "keyed_hash":
             norm, problem = normalise(value, f, row)
@@ -242,7 +242,7 @@ def _into(pkg: OpenPackage, profile: Profile, out: Path, key: bytes, s: PseudoSu
         "method": "HMAC-SHA256", "encoding": "hex", "key_id": key_id(key),
         "input": "normalised value: surrounding spaces removed, full-width ASCII to half-width; "
                  "citizen id numbers without spaces and with upper-case X; credit codes upper case",
-        "mask": "jn_exchange.masking.mask_value(value, personal=True)",
+        "mask": "jn_exchange.masking.mask_personal(value)",
         "fields": marked,
         "invalid_values_emptied": sum(s.invalid.values()),
         "unknown_columns_emptied": s.unknown_columns,
