@@ -5,7 +5,7 @@ and the citizen ID number, worked through on a fictitious example computed by
 from __future__ import annotations
 
 from docsgen.pages import Ctx
-from docsgen.text import code, esc
+from docsgen.text import code, esc, quote_zh
 from jn_exchange import identifiers as ids
 from jn_exchange.masking import mask_identifier
 
@@ -50,7 +50,7 @@ def _uscc_section(lang: str, ctx: Ctx | None) -> list[str]:
                 f"**示例**：前 17 位 {code(u17)}（登记管理部门 1 机构编制，机构类别 1 机关，区划 370100）。", ""]
         labels = ["位置", "字符", "序号", "权重", "乘积"]
     else:
-        out += ["## Unified social credit code (统一社会信用代码, GB 32100—2015) {#uscc}", "",
+        out += ['## Unified social credit code (<span lang="zh">统一社会信用代码</span>, GB 32100—2015) {#uscc}', "",
                 "18 characters: registration authority (1–9, A, N, Y), organization category, the 6-digit division code of "
                 "the registering authority, the 9-character organization code, and a check character. The alphabet has "
                 f"31 characters, {code(ids.USCC_CHARSET)} (no I, O, S, V, Z), upper case only.", "",
@@ -59,12 +59,13 @@ def _uscc_section(lang: str, ctx: Ctx | None) -> list[str]:
                 "the check character is the alphabet's character number (31 − S mod 31) mod 31.", "",
                 f"**Example**: first 17 characters {code(u17)} (authority 1, category 1, division 370100).", ""]
         labels = ["Place", "Character", "Value", "Weight", "Product"]
-    out += ["| " + labels[0] + " | " + " | ".join(str(p) for p, _, _, _ in urows) + " |",
+    out += ['<div class="jn-digits" markdown>', "",  # one narrow column per digit (extra.css)
+            "| " + labels[0] + " | " + " | ".join(str(p) for p, _, _, _ in urows) + " |",
             "|---|" + "---|" * len(urows),
             "| " + labels[1] + " | " + " | ".join(code(ch) for _, ch, _, _ in urows) + " |",
             "| " + labels[2] + " | " + " | ".join(str(v) for _, _, v, _ in urows) + " |",
             "| " + labels[3] + " | " + " | ".join(str(w) for _, _, _, w in urows) + " |",
-            "| " + labels[4] + " | " + " | ".join(str(v * w) for _, _, v, w in urows) + " |"]
+            "| " + labels[4] + " | " + " | ".join(str(v * w) for _, _, v, w in urows) + " |", "", "</div>"]
     r = usum % 31
     idx = (31 - r) % 31
     out += ["", f"S = {usum}; S mod 31 = {r}; (31 − {r}) mod 31 = {idx} → {code(uchk)}", "",
@@ -97,7 +98,7 @@ def _citizen_section(lang: str, ctx: Ctx | None) -> list[str]:
                 f"**示例**：前 17 位 {code(c17)}（地址码 370102 历下区，出生日期 1990-03-07，顺序码 123）。", ""]
         labels = ["位置", "数字", "权重", "乘积"]
     else:
-        out += ["## Citizen ID number (公民身份号码, GB 11643—1999) {#citizen-id}", "",
+        out += ['## Citizen ID number (<span lang="zh">公民身份号码</span>, GB 11643—1999) {#citizen-id}', "",
                 "18 characters: a 6-digit address code, the 8-digit date of birth (YYYYMMDD), a 3-digit sequence number "
                 "(odd for men, even for women) and a check character. The date of birth must be a real date, not after "
                 "the date the package is judged as of (`--as-of`).", "",
@@ -105,13 +106,14 @@ def _citizen_section(lang: str, ctx: Ctx | None) -> list[str]:
                 f"{code(' '.join(map(str, ids.CITIZEN_ID_WEIGHTS)))} (2^(17−i) mod 11) and add up to S; the check "
                 f"character is character number S mod 11 (from 0) of {code(ids.CITIZEN_ID_CHECK_CHARS)}; X stands for 10 "
                 "and is upper case.", "",
-                f"**Example**: first 17 digits {code(c17)} (address 370102 历下区, born 1990-03-07, sequence 123).", ""]
+                f"**Example**: first 17 digits {code(c17)} (address 370102 <span lang=\"zh\">历下区</span>, born 1990-03-07, sequence 123).", ""]
         labels = ["Place", "Digit", "Weight", "Product"]
-    out += ["| " + labels[0] + " | " + " | ".join(str(p) for p, _, _ in crows) + " |",
+    out += ['<div class="jn-digits" markdown>', "",
+            "| " + labels[0] + " | " + " | ".join(str(p) for p, _, _ in crows) + " |",
             "|---|" + "---|" * len(crows),
             "| " + labels[1] + " | " + " | ".join(code(ch) for _, ch, _ in crows) + " |",
             "| " + labels[2] + " | " + " | ".join(str(w) for _, _, w in crows) + " |",
-            "| " + labels[3] + " | " + " | ".join(str(int(ch) * w) for _, ch, w in crows) + " |"]
+            "| " + labels[3] + " | " + " | ".join(str(int(ch) * w) for _, ch, w in crows) + " |", "", "</div>"]
     out += ["", f"S = {csum}; S mod 11 = {csum % 11} → {code(cchk)}", "",
             (f"完整号码：{code(c17 + cchk)}；报告中显示为 {code(mask_identifier(c17 + cchk))}。" if zh
              else f"The full number is {code(c17 + cchk)}; a report shows it as {code(mask_identifier(c17 + cchk))}."),
@@ -139,9 +141,9 @@ def _division_section(lang: str, ctx: Ctx | None) -> list[str]:
                 "", "- `370100`: Jinan (city level);",
                 "- a district or county code (below); the high-tech zone uses the statistical code `370171`;",
                 "- 9 or 12 digits: a district or county code below followed by a town part (digits 7–9) other than `000`.", "",
-                "Functional areas without an official code (南部山区, 起步区) keep the codes of the districts they lie in.", "",
+                'Functional areas without an official code (<span lang="zh">南部山区</span>, <span lang="zh">起步区</span>) keep the codes of the districts they lie in.', "",
                 "| Code | Name |", "|---|---|"]
-    out += [f"| {code(c)} | {n} |" for c, n in sorted(ids.JINAN_DIVISION_NAMES.items())]
+    out += [f"| {code(c)} | {quote_zh(n, lang)} |" for c, n in sorted(ids.JINAN_DIVISION_NAMES.items())]
     out += [""]
     out += _scheme_fields(ctx, ("division_code", "jinan_division_code"), lang)
     return out

@@ -79,6 +79,7 @@ NAV: dict[str, dict[str, str]] = {
     "downloads": {"zh": "下载", "en": "Downloads"},
     "rules": {"zh": "校验规则", "en": "Validation rules"},
     "clients": {"zh": "在其他工具中使用", "en": "Use in other tools"},
+    "regulations": {"zh": "依据文件", "en": "Regulations"},
 }
 
 T: dict[str, dict[str, str]] = {

@@ -10,17 +10,22 @@
   /jn-exchange/docs/en/). Those break wherever the site is not served under that path: a local
   preview, a mirror, a copy of the site opened offline. The hook turns them into site-relative
   links, which the theme's `url` filter then makes relative to the page, so that the switcher
-  works wherever the site is."""
+  works wherever the site is.
+- Diagram sources out of the search: the text of a ```mermaid fence (pre.jn-diagram, drawn by
+  the site's diagrams.js) is diagram syntax, not prose; Material's search skips elements marked
+  data-search-exclude.
+- One search index per language: see searchindex.py. Runs after mkdocs-static-i18n has built
+  every language and merged their pages into one index."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
-from sitefiles import (
-    served_from_package,  # beside this file: MkDocs puts this folder on sys.path
-)
+from searchindex import split_by_language  # beside this file: MkDocs puts this folder on sys.path
+from sitefiles import served_from_package
 
 
 @event_priority(50)  # before mkdocs-static-i18n (priority -100) files them by language
@@ -48,3 +53,17 @@ def on_page_context(context, page, config, nav):  # noqa: ANN001, ANN201 - MkDoc
         if isinstance(link, str) and link.startswith(base):
             alt["link"] = link[len(base):] or "./"
     return context
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (priority -100) has merged the languages' indexes
+def on_post_build(config):  # noqa: ANN001, ANN201 - MkDocs hook signature
+    i18n = config.plugins.get("i18n")
+    if i18n is None or getattr(i18n, "building", False):  # a language's own build inside i18n's
+        return
+    languages = [lang.locale for lang in i18n.config.languages if lang.build]
+    default = next(lang.locale for lang in i18n.config.languages if lang.default)
+    split_by_language(Path(config.site_dir), default, [lang for lang in languages if lang != default])
+
+
+def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201 - MkDocs hook signature
+    return html.replace('<pre class="jn-diagram">', '<pre class="jn-diagram" data-search-exclude>')

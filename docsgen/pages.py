@@ -18,7 +18,7 @@ from docsgen.labels import (
     TYPES,
     T,
 )
-from docsgen.text import code, esc, short
+from docsgen.text import code, esc, language_part, quote_zh, short, zh_text
 from jn_exchange.masking import mask_value
 
 # --------------------------------------------------------------------------- model access
@@ -139,6 +139,25 @@ class Ctx:
         return users
 
 
+def search_tags(name: str) -> list[str]:
+    """Front matter naming the page's table or code list as a search tag: Material's search
+    weighs tags above titles, so a search for `enforcement_agency` or `IdType` lists the page
+    that defines it first, in both languages (the Chinese page's title is the Chinese name)."""
+    return ["---", "tags:", f"  - {name}", "---", ""]
+
+
+def model_text(text: str, lang: str) -> str:
+    """A description from the model in the page's language: its part in that language, else (an
+    English page, a Chinese-only text) the Chinese, marked as Chinese."""
+    part = language_part(text, lang)
+    return zh_text(esc(part)) if part is not None else quote_zh(zh_text(esc(text)), lang)
+
+
+def basis_text(basis: str, lang: str) -> str:
+    """A basis: citations of the Chinese regulations ("000 · 第二条；EXT 行政处罚法第二十七条")."""
+    return quote_zh(zh_text(esc(basis)), lang)
+
+
 def module_title(m: str, lang: str) -> str:
     return MODULES.get(m, {}).get(lang, m)
 
@@ -159,12 +178,14 @@ def _type_cell(ctx: Ctx, spec: Any, f: Any, fk_of: dict[str, ForeignKey], lang: 
 
 
 def _ref_cell(ctx: Ctx, f: Any, fk_of: dict[str, ForeignKey], lang: str) -> str:
+    # English pages name the code list or table: its Chinese title is on its own page
     if f.codelist:
-        return f"[{esc(codelist_title(ctx, f.codelist))}](../codelists/{f.codelist}.md)"
+        title = esc(codelist_title(ctx, f.codelist)) if lang == "zh" else f.codelist
+        return f"[{title}](../codelists/{f.codelist}.md)"
     fk = fk_of.get(f.name)
     if fk:
         target = ctx.tables.get(fk.target)
-        title = esc(target.title) if target else fk.target
+        title = esc(target.title) if target and lang == "zh" else fk.target
         return f"→ [{title}]({fk.target}.md)" if target else f"→ {code(fk.target)}"
     return ""
 
@@ -206,14 +227,16 @@ def table_page(ctx: Ctx, name: str, lang: str) -> str:
     public_ids = {f.name for f in spec.fields if f.identifier_scheme in ("uscc", "division_code", "jinan_division_code")}
     page = _TablePage(ctx, spec, lang, fks, {fk.fields[0]: fk for fk in fks if len(fk.fields) == 1},
                       example_values(ctx.examples_dir, name, personal, public_ids))
-    out = _table_intro(page) + _fields_table(page) + _keys_section(page)
+    out = search_tags(name) + _table_intro(page) + _fields_table(page) + _keys_section(page)
     out += [f"## {T[lang]['field_details']} {{#field-details}}", ""]
     multi_fk_fields = {f for fk in fks if len(fk.fields) > 1 for f in fk.fields}
     for f in spec.fields:
-        out += [f"### {esc(f.title)} · {f.name} {{#{f.name}}}", ""]
+        # English pages lead with the field name, the Chinese title (quoted) after it
+        heading = f"{esc(f.title)} · {f.name}" if lang == "zh" else f"{f.name} · {quote_zh(esc(f.title), lang)}"
+        out += [f"### {heading} {{#{f.name}}}", ""]
         d = _get(f.raw, "description")
         if d:
-            out += [esc(d), ""]
+            out += [model_text(d, lang), ""]
         out += [f"- {i}" for i in _field_items(page, f, multi_fk_fields)]
         out.append("")
     return "\n".join(out)
@@ -225,15 +248,17 @@ def _table_intro(page: _TablePage) -> list[str]:
     module = page.ctx.modules.get(name, "other")
     if page.zh:
         out = [f"# {esc(spec.title)}", "",
-               f"表名 {code(name)} · 文件 {code(spec.path)} · 模块 [{module_title(module, lang)}](index.md#{module})", ""]
+               f"表名：{code(name)} · 文件：{code(spec.path)} · 模块：[{module_title(module, lang)}](index.md#{module})", ""]
     else:
         out = [f"# {name}", "",
-               f"**{esc(spec.title)}** · file {code(spec.path)} · module [{module_title(module, lang)}](index.md#{module})", ""]
+               f"{quote_zh(f'**{esc(spec.title)}**', lang)} · file {code(spec.path)} · module "
+               f"[{module_title(module, lang)}](index.md#{module})", ""]
     desc = _get(spec.raw, "description")
     if desc:
-        out += [esc(desc), ""]
-    if table_basis(spec):
-        out += [f"**{t['basis']}**{page.colon}{esc(table_basis(spec))}", ""]
+        out += [model_text(desc, lang), ""]
+    basis = table_basis(spec)
+    if basis:
+        out += [f"**{t['basis']}**{page.colon}{basis_text(basis, lang)}", ""]
     return out
 
 
@@ -246,7 +271,7 @@ def _fields_table(page: _TablePage) -> list[str]:
     for f in spec.fields:
         ex = examples.get(f.name)
         out.append(" | ".join([
-            f"| [{esc(f.title)}](#{f.name})<br>{code(f.name)}", _type_cell(ctx, spec, f, page.fk_of, lang, "../"),
+            f"| [{quote_zh(esc(f.title), lang)}](#{f.name})<br>{code(f.name)}", _type_cell(ctx, spec, f, page.fk_of, lang, "../"),
             t["yes"] if f.required else "", _ref_cell(ctx, f, page.fk_of, lang), _personal_cell(f, lang),
             code(short(ex, 32)) if ex is not None else "",
         ]) + " |")
@@ -319,8 +344,9 @@ def _field_items(page: _TablePage, f: Any, multi_fk_fields: set[str]) -> list[st
         tr = treatment(f)
         if tr:
             items.append(f"**{t['treatment']}**{colon}{TREATMENTS.get(tr, {}).get(lang, tr)} ({code(tr)})")
-    if field_basis(f):
-        items.append(f"**{t['basis']}**{colon}{esc(field_basis(f))}")
+    basis = field_basis(f)
+    if basis:
+        items.append(f"**{t['basis']}**{colon}{basis_text(basis, lang)}")
     if f.name in page.examples:
         items.append(f"**{t['example']}**{colon}{code(page.examples[f.name])}")
     return items
@@ -339,7 +365,7 @@ def tables_index(ctx: Ctx, lang: str) -> str:
         out += [f"| {t['table_name']} | {t['cn_name']} | {t['fields']} | {t['primary_key']} |", "|---|---|---|---|"]
         for n in names:
             spec = ctx.tables[n]
-            out.append(f"| [{code(n)}]({n}.md) | {esc(spec.title)} | {len(spec.fields)} | "
+            out.append(f"| [{code(n)}]({n}.md) | {quote_zh(esc(spec.title), lang)} | {len(spec.fields)} | "
                        f"{', '.join(code(k) for k in spec.primary_key)} |")
         out.append("")
     return "\n".join(out)
@@ -377,13 +403,13 @@ def codelist_page(ctx: Ctx, name: str, lang: str, users: list[tuple[str, str]]) 
     colon = "：" if zh else ": "
     cl = ctx.profile.codelists[name]
     title = esc(str(cl.get("title") or name))
-    out = ([f"# {title}", "", f"{t['codelist']} {code(name)}", ""] if zh
-           else [f"# {name}", "", f"**{title}**", ""])
+    out = search_tags(name) + ([f"# {title}", "", f"{t['codelist']}：{code(name)}", ""] if zh
+           else [f"# {name}", "", quote_zh(f"**{title}**", lang), ""])
     if cl.get("description"):
-        out += [esc(cl["description"]), ""]
+        out += [model_text(cl["description"], lang), ""]
     basis = _get(cl, "jn:basis", "basis")
     if basis:
-        out += [f"**{t['basis']}**{colon}{esc(basis)}", ""]
+        out += [f"**{t['basis']}**{colon}{basis_text(basis, lang)}", ""]
     values = codelist_values(cl)
     has_from = any(_get(v, "valid_from") for v in values)
     has_to = any(_get(v, "valid_to") for v in values)
@@ -394,8 +420,9 @@ def codelist_page(ctx: Ctx, name: str, lang: str, users: list[tuple[str, str]]) 
         head.append(t["valid_to"])
     out += [f"## {t['values']}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for v in values:
-        row = [code(v.get("code", "")), esc(value_label(v)), code(v["token"]) if v.get("token") else "",
-               esc(v.get("description") if v.get("description") != value_label(v) else "")]
+        described = v.get("description") if v.get("description") != value_label(v) else ""
+        row = [code(v.get("code", "")), quote_zh(esc(value_label(v)), lang), code(v["token"]) if v.get("token") else "",
+               model_text(described, lang) if described else ""]
         if has_from:
             row.append(str(_get(v, "valid_from") or ""))
         if has_to:
@@ -437,7 +464,7 @@ def codelists_index(ctx: Ctx, lang: str) -> str:
         out += [f"| {t['codelist']} | {t['cn_name']} | {t['n_values']} | {t['used_by']} |", "|---|---|---|---|"]
         for name in names:
             cl = ctx.profile.codelists[name]
-            out.append(f"| [{code(name)}]({name}.md) | {esc(str(cl.get('title') or ''))} | {len(codelist_values(cl))} "
+            out.append(f"| [{code(name)}]({name}.md) | {quote_zh(esc(str(cl.get('title') or '')), lang)} | {len(codelist_values(cl))} "
                        f"| {len(users.get(name, []))} |")
         out.append("")
     return "\n".join(out)
@@ -503,7 +530,7 @@ def neighbourhood_diagram(ctx: Ctx, name: str) -> list[str]:
     if len({fk.table for fk in refs}) > MAX_NEIGHBOURS:  # hubs: keep only the tables that belong to it
         refs = [fk for fk in refs if owner_of(ctx, fk.table) == name]
     names = list(dict.fromkeys([name, *(fk.target for fk in own), *(fk.table for fk in refs)]))
-    return er_mermaid(ctx, names, [*own, *refs], keys=True, natural_size=False, left_to_right=True)
+    return er_mermaid(ctx, names, [*own, *refs], keys=True, natural_size=True, left_to_right=True)
 
 
 def er_page(ctx: Ctx, module: str, names: list[str], lang: str) -> str:
@@ -517,24 +544,31 @@ def er_page(ctx: Ctx, module: str, names: list[str], lang: str) -> str:
                  key=lambda fk: (fk.table, fk.fields))
     outside = sorted({fk.target for fk in ctx.fks() if fk.table in mine and fk.target not in mine
                       and fk.target in ctx.tables})
+    deps_of = {n: [d for d in names if owners[d] == n] for n in main}
+    with_deps = any(deps_of.values())  # a module without dependent tables gets no empty column
     out = [f"# {t['er_title']} · {module_title(module, lang)}", ""]
-    out += (["本模块主要的表及其外键。从属于另一张表的表（复合主键中含有指向该表的外键，如关联表和多值属性表）"
-             "不在图中画出，列在下表“从属表”一栏；每张表的页面有它自己的关系图。", ""] if zh else
-            ["The module's main tables and their foreign keys. Tables that belong to another table (a composite "
-             "primary key containing a foreign key to it: link tables and multi-valued facts) are not drawn but "
-             "listed under \"Dependent tables\" below; each table's page has its own diagram.", ""])
+    if with_deps:
+        out += (["本模块主要的表及其外键。从属于另一张表的表（复合主键中含有指向该表的外键，如关联表和多值属性表）"
+                 "不在图中画出，列在下表“从属表”一栏；每张表的页面有它自己的关系图。", ""] if zh else
+                ["The module's main tables and their foreign keys. Tables that belong to another table (a composite "
+                 "primary key containing a foreign key to it: link tables and multi-valued facts) are not drawn but "
+                 "listed under \"Dependent tables\" below; each table's page has its own diagram.", ""])
+    else:
+        out += (["本模块的表及其外键；每张表的页面有它自己的关系图。", ""] if zh else
+                ["The module's tables and their foreign keys; each table's page has its own diagram.", ""])
     if outside:
         out += [(f"本模块的表还引用了{t['er_other_module']}（图中未画出）：" if zh
                  else f"Tables of this module also reference these {t['er_other_module']} (not drawn): ")
                 + ("、" if zh else ", ").join(f"[{code(o)}](../tables/{o}.md)" for o in outside), ""]
-    out += ["``` mermaid", *er_mermaid(ctx, main, fks, keys=False, natural_size=False, left_to_right=True),
+    out += ["``` mermaid", *er_mermaid(ctx, main, fks, keys=False, natural_size=True, left_to_right=True),
             "```", ""]
-    dep_title = "从属表" if zh else "Dependent tables"
-    out += [f"| {t['table_name']} | {t['cn_name']} | {dep_title} |", "|---|---|---|"]
+    head = [t["table_name"], t["cn_name"], *(["从属表" if zh else "Dependent tables"] if with_deps else [])]
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n in main:
-        deps = [d for d in names if owners[d] == n]
-        out.append(f"| [{code(n)}](../tables/{n}.md) | {esc(ctx.tables[n].title)} | "
-                   + ("、" if zh else ", ").join(f"[{code(d)}](../tables/{d}.md)" for d in deps) + " |")
+        row = [f"[{code(n)}](../tables/{n}.md)", quote_zh(esc(ctx.tables[n].title), lang)]
+        if with_deps:
+            row.append(("、" if zh else ", ").join(f"[{code(d)}](../tables/{d}.md)" for d in deps_of[n]))
+        out.append("| " + " | ".join(row) + " |")
     out.append("")
     return "\n".join(out)
 
@@ -595,7 +629,7 @@ def downloads_page(files: list[str], ctx: Ctx, lang: str) -> str:
         for f in ts:
             name = Path(f).stem
             spec = ctx.tables.get(name)
-            out.append(f"| [{code(name)}](tables/{name}.md) | {esc(spec.title) if spec else ''} | [{Path(f).name}]({up}{f}) |"
+            out.append(f"| [{code(name)}](tables/{name}.md) | {quote_zh(esc(spec.title), lang) if spec else ''} | [{Path(f).name}]({up}{f}) |"
                        if spec else f"| {code(name)} | | [{Path(f).name}]({up}{f}) |")
         out.append("")
     zips = [f for f in files if f.endswith(".zip") or f.startswith("examples/")]

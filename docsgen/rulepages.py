@@ -6,10 +6,11 @@ a cell rule's selector and SQL condition, or the function that emits any other r
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from docsgen.labels import LEVELS, SEVERITIES, T
-from docsgen.text import code, esc, short
+from docsgen.text import code, esc, quote_citations, quote_zh, short, zh_text
 from tests.conformance.corpus import OPS
 
 
@@ -17,6 +18,22 @@ def _val(v: Any) -> str:
     if isinstance(v, str):
         return code(short(v, 60))
     return code(short(json.dumps(v, ensure_ascii=False), 80))
+
+
+_ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*(?:[ ,;:]+[A-Za-z][A-Za-z'-]*){2,}")
+_ENGLISH_ASIDE = re.compile(r"\s*\((?P<en>[A-Za-z][^()]*)\)")
+
+
+def scope_text(value: str, lang: str) -> str | None:
+    """A rule's scope (`applies` in the rule catalogue, written in English with Chinese names,
+    "全市 (all agencies)") in the page's language. A Chinese page drops English asides in
+    brackets and leaves out a scope still written in English (the rule's description says it in
+    Chinese); an English page takes the English aside of a Chinese name ("all agencies")."""
+    if lang == "zh":
+        text = _ENGLISH_ASIDE.sub("", value).strip()
+        return zh_text(esc(text)) if text and not _ENGLISH_WORDS.search(text) else None
+    whole = re.fullmatch(r"(?P<zh>[^()A-Za-z]+)\s*\((?P<en>[A-Za-z][^()]*)\)", value.strip())
+    return esc(whole.group("en")) if whole else quote_citations(esc(value), lang)
 
 
 def _kv(d: dict[str, Any], lang: str) -> str:
@@ -126,15 +143,20 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
         out += [f'!!! warning "{t["deprecated"]}"', "", f"    {esc(str(rule.deprecated))}", ""]
     out += [f"| {t['severity']} | {t['level']} | {t['basis']} |", "|---|---|---|",
             f"| {SEVERITIES[rule.severity.value][lang]} | [{LEVELS.get(rule.level, {}).get(lang, rule.level)}]"
-            f"(index.md#{rule.level.replace('_', '-')}) | {esc(rule.basis)} |", ""]
-    out += [f"## {t['what']}", "", esc(rule.description[lang]), ""]
+            f"(index.md#{rule.level.replace('_', '-')}) | {quote_zh(zh_text(esc(rule.basis)), lang)} |", ""]
+    out += [f"## {t['what']}", "", quote_citations(esc(rule.description[lang]), lang), ""]
     if rule.reads:
         colon, sep = ("：", "、") if zh else (": ", ", ")
         out += [f"**{t['reads']}**{colon}" + sep.join(_table_link(r, tables) for r in rule.reads), ""]
     if rule.applies:
         out += [f"**{t['applies']}**" + ("：" if zh else ":"), ""]
         for k, v in rule.applies.items():
-            out.append(f"- {code(k)}: " + (esc(v) if isinstance(v, str) else _val(v)))   # whole: it is the rule's scope
+            if not isinstance(v, str):
+                out.append(f"- {code(k)}: {_val(v)}")
+                continue
+            text = scope_text(v, lang)
+            if text:  # whole: it is the rule's scope
+                out.append(f"- {code(k)}: {text}")
         out.append("")
     out += [f"## {t['message']}", "", "```text", rule.message[lang], "```", "", t["message_note"], ""]
     out += [f"## {t['examples']}", ""]
@@ -167,7 +189,7 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
         out.append("")
     if mine:
         out += [t["case_note"], ""]
-    out += [f"## {t['fix']}", "", esc(rule.fix[lang]), ""]
+    out += [f"## {t['fix']}", "", quote_citations(esc(rule.fix[lang]), lang), ""]
     if rule.sql:
         out += [f"## {t['sql']}", "", "```sql", rule.sql.rstrip(), "```", "", t["sql_note"], ""]
     out += how_checked(rule, lang)
@@ -208,6 +230,7 @@ def rules_index(rules: list[Any], lang: str) -> str:
         out += [f"| {t['code']} | {t['title']} | {t['severity']} | {t['basis']} |", "|---|---|---|---|"]
         for r in mine:
             title = esc(r.title[lang]) + (f" *({t['deprecated']})*" if r.deprecated else "")
-            out.append(f"| [{r.code}]({r.code}.md) | {title} | {SEVERITIES[r.severity.value][lang]} | {esc(r.basis)} |")
+            out.append(f"| [{r.code}]({r.code}.md) | {title} | {SEVERITIES[r.severity.value][lang]} "
+                       f"| {quote_zh(zh_text(esc(r.basis)), lang)} |")
         out.append("")
     return "\n".join(out)
