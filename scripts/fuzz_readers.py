@@ -615,7 +615,7 @@ def _check_cli(path: Path, box: Path, seconds: float, out: Outcome) -> None:
         out.problems.append(f"CLI raised: {tb}")
     elif r.exit_code not in (0, 1, 2):
         out.problems.append(f"CLI exit code {r.exit_code}: {err[-500:]}")
-    elif "Traceback" in err + r.stdout or "internal error" in err:
+    elif "Traceback" in err + r.stdout or "internal error" in err or "内部错误" in err:
         out.problems.append(f"CLI crashed (exit {r.exit_code}): {err[-1500:]}")
     elif r.exit_code == 2 and not err.startswith("jn-exchange: "):
         out.problems.append(f"exit 2 without a message: {err[-500:]!r}")

@@ -356,6 +356,7 @@ print(json.dumps({{"codes": codes, "tried": TRIED, "loaded": sorted(m for m in s
 def test_the_command_and_every_tool_run_without_the_optional_extras(tmp_path):
     example = str(EXAMPLES / "jinan-sample")
     out = tmp_path / "out"
+    out.mkdir()   # validate -o writes into an existing folder (as the CI kits make it)
     commands = [
         ["--help"], ["--version"], ["rules", "--format", "json"],
         *[["validate", example, "--as-of", "2026-06-30", "--format", f, "--output", str(out / f"report.{f}")]

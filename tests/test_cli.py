@@ -520,15 +520,16 @@ def test_writes_nothing_but_the_report(kind, tmp_path, example) -> None:
     p.write_bytes(p.read_text(encoding="utf-8").encode("gb18030"))
     source = zip_folder(pkg, tmp_path / "in" / "pkg.zip") if kind == "zip" else pkg
     cwd, tmp, home = tmp_path / "cwd", tmp_path / "tmp", tmp_path / "home"
-    for d in (cwd, tmp, home):
+    for d in (cwd, tmp, home, tmp_path / "out"):
         d.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp), "HOME": str(home)}
     before = tree(tmp_path)
-    r = run("validate", source, "--format", "html", "--output", tmp_path / "out" / "r.html", cwd=cwd, env=env)
+    r = run("validate", source, "--format", "html", "--output", tmp_path / "out" / "r.html", "--lang", "en",
+            cwd=cwd, env=env)
     assert r.rc == 1 and "Traceback" not in r.err
     assert r.out == "" and "report written to" in r.err
     after = tree(tmp_path)
-    assert set(after) - set(before) == {"out", "out/r.html"}
+    assert set(after) - set(before) == {"out/r.html"}
     assert {k: v for k, v in after.items() if k in before} == before     # nothing changed either
     assert not list(cwd.iterdir()) and not list(tmp.iterdir()) and not list(home.iterdir())
     assert "JN-FILE-001" in (tmp_path / "out" / "r.html").read_text(encoding="utf-8")
@@ -542,6 +543,7 @@ def _report_schema() -> dict:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_to_a_file(fmt, tmp_path, broken) -> None:
     out = tmp_path / "reports" / f"report.{fmt}"
+    out.parent.mkdir()   # -o never creates a folder (tests/test_vendor_messages.py)
     r = run("validate", broken, "--format", fmt, "--output", out)
     assert r.rc == 1 and "Traceback" not in r.err
     assert r.out == ""                                   # the report went to the file only

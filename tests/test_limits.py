@@ -78,7 +78,7 @@ def test_the_command_line_wins_over_the_config_file_and_the_report_records_the_l
 
 
 def test_an_unknown_limit_on_the_command_line_exits_2_and_names_the_limits():
-    done = run_cli("validate", EXAMPLE, "--limit", "max_rowz=10")
+    done = run_cli("validate", EXAMPLE, "--limit", "max_rowz=10", "--lang", "en")
     assert done.returncode == 2 and done.stdout == ""
     assert "unknown limit 'max_rowz'" in done.stderr and "max_rows_per_table" in done.stderr
     assert "Traceback" not in done.stderr
@@ -188,7 +188,7 @@ def test_the_time_limit_stops_a_run_in_a_query_with_exit_2_no_report_and_nothing
     env = {**os.environ, "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp)}
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", SLOW_RUN, "validate", str(EXAMPLE), "--limit", "max_seconds=2",
-                           "--format", "json", "--output", str(report)],
+                           "--format", "json", "--output", str(report), "--lang", "en"],
                           capture_output=True, text=True, timeout=120, env=env)
     took = time.monotonic() - started
     assert done.returncode == 2, done.stderr

@@ -573,7 +573,8 @@ def test_cli_docs_url_option(tmp_path: Path, monkeypatch) -> None:
     assert res.exit_code == 1, res.output
     links = _rule_links(_parse(out.read_text(encoding="utf-8")))
     assert links and all(u.startswith("https://intranet.example/jn-docs/rules/") for u in links)
-    res = CliRunner().invoke(main, ["validate", str(tmp_path), "--format", "html", "--docs-url", "javascript:x"])
+    res = CliRunner().invoke(main, ["validate", str(tmp_path), "--format", "html", "--docs-url", "javascript:x",
+                                    "--lang", "en"])
     assert res.exit_code == 2 and "docs base URL" in res.output
 
 

@@ -78,7 +78,7 @@ def test_refuses_to_overwrite(tmp_path):
     (tmp_path / "x" / "keep.txt").write_text("mine")
     with pytest.raises(FileExistsError):
         generate_sample(tmp_path / "x", rows=600)
-    res = CliRunner().invoke(main, ["sample", str(tmp_path / "x"), "--rows", "600"])
+    res = CliRunner().invoke(main, ["sample", str(tmp_path / "x"), "--rows", "600", "--lang", "en"])
     assert res.exit_code == 2 and "exists" in res.output
     assert (tmp_path / "x" / "keep.txt").read_text() == "mine"
 

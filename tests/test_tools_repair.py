@@ -25,7 +25,10 @@ AS_OF = dt.date(2026, 1, 31)
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    """The command, in English (the messages these tests read; tests/test_vendor_messages.py
+    covers the default Chinese)."""
+    lang = [] if "--lang" in args else ["--lang", "en"]
+    return CliRunner().invoke(main, [str(a) for a in args] + lang)
 
 
 def check(path: Path):
@@ -95,7 +98,7 @@ def test_fix_repairs_a_gbk_crlf_file_with_chinese_headers_and_then_it_is_valid(p
     assert check(pkg).fails()                      # broken indeed
     before = tree_bytes(pkg)
     out = tmp_path / "fixed"
-    res = run("fix", pkg, out)
+    res = run("fix", pkg, out, "--lang", "en")
     assert res.exit_code == 0, res.output
     assert tree_bytes(pkg) == before               # never in place
     assert "cells changed" in res.stderr and "fix-log.json" in res.stderr
@@ -141,7 +144,7 @@ def test_fix_leaves_what_it_cannot_repair_safely_for_the_validator(pkg, tmp_path
     ag[1][1] = ag[1][1][:-1] + ("0" if ag[1][1][-1] != "0" else "1")   # wrong check character
     write_rows(pkg / "enforcement_agency.csv", ag)
     out = tmp_path / "fixed"
-    res = run("fix", pkg, out)
+    res = run("fix", pkg, out, "--lang", "en")
     assert res.exit_code == 0, res.output
     assert "left for the validator" in res.stderr
     fixed = read_rows(out / "penalty_decision.csv")
@@ -163,7 +166,7 @@ def test_fix_maps_labels_and_dropped_leading_zeros_only_when_unambiguous(pkg, tm
 
 def test_fix_of_a_clean_package_changes_nothing(tmp_path):
     out = tmp_path / "fixed"
-    res = run("fix", EXAMPLE, out)
+    res = run("fix", EXAMPLE, out, "--lang", "en")
     assert res.exit_code == 0 and "0 cells changed" in res.stderr
     got = tree_bytes(out)
     assert json.loads(got.pop("fix-log.json")) == []

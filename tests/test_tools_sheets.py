@@ -26,7 +26,10 @@ PROFILE = load_profile()
 
 
 def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    """The command, in English (the messages these tests read; tests/test_vendor_messages.py
+    covers the default Chinese)."""
+    lang = [] if "--lang" in args else ["--lang", "en"]
+    return CliRunner().invoke(main, [str(a) for a in args] + lang)
 
 
 def assert_valid(path: Path) -> None:

@@ -45,7 +45,8 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector, *, max_b
     path = root / "datapackage.json"
     if not path.is_file():
         csvs = sorted(p.name for p in root.glob("*.csv"))[:5]
-        detail = f"{root.name}/ 中有 CSV 文件 {', '.join(csvs)} 但没有描述文件" if csvs else f"{root.name}/"
+        detail = zh_en(f"{root.name}/ 中有 CSV 文件 {'、'.join(csvs)}，但没有描述文件",
+                       f"{root.name}/ has CSV files ({', '.join(csvs)}) but no descriptor") if csvs else f"{root.name}/"
         collector.add(make_finding("JN-PKG-001", detail=detail))
         raise Fatal()
     if resolve_inside(root, "datapackage.json") is None:   # a link to a file elsewhere: not read

@@ -31,14 +31,15 @@ def check_file(ref_name: str, rel_path: str, scan: FileScan, collector: Collecto
         collector.add(make_finding("JN-FILE-003", resource=ref_name, path=rel_path))
     plain_lf = scan.lf - scan.crlf
     if scan.bare_cr or (scan.crlf and plain_lf):
-        collector.add(make_finding("JN-FILE-005", resource=ref_name, path=rel_path, crlf=scan.crlf, lf=plain_lf,
-                                   cr=scan.bare_cr))
+        collector.add(make_finding("JN-FILE-005", resource=ref_name, path=rel_path, kind=_line_end_kind(scan),
+                                   crlf=scan.crlf, lf=plain_lf, cr=scan.bare_cr))
     if scan.blank_count:
         first = make_finding("JN-FILE-006", resource=ref_name, path=rel_path, row=scan.blank_lines[0])
         more = [make_finding("JN-FILE-006", resource=ref_name, path=rel_path, row=r) for r in scan.blank_lines[1:]]
         collector.add_counted(first, scan.blank_count, more)
     if scan.delimiter_suspect:
-        collector.add(make_finding("JN-FILE-004", resource=ref_name, path=rel_path, delimiter=scan.delimiter_suspect))
+        collector.add(make_finding("JN-FILE-004", resource=ref_name, path=rel_path,
+                                   delimiter=_delimiter_words(scan.delimiter_suspect)))
         return False
     if not scan.header:   # [] : the first line is blank
         collector.add(make_finding("JN-FILE-011", resource=ref_name, row=1, detail=zh_en(
@@ -59,6 +60,22 @@ def check_file(ref_name: str, rel_path: str, scan: FileScan, collector: Collecto
     return True
 
 
+# the reader names a suspected delimiter in Chinese ("分号 ;"); the English message says it in English
+_DELIMITERS_EN = {"分号": "semicolon", "制表符": "tab", "竖线": "vertical bar", "中文逗号": "Chinese comma"}
+
+
+def _delimiter_words(suspect: str) -> dict[str, str] | str:
+    word, _, sign = suspect.partition(" ")
+    return zh_en(suspect, f"{_DELIMITERS_EN[word]} {sign}") if word in _DELIMITERS_EN else suspect
+
+
+def _line_end_kind(scan: FileScan) -> dict[str, str]:
+    """What the file's line ends are, in words: CR only (the old Mac format) is not a mixture."""
+    if scan.bare_cr and not scan.lf:
+        return zh_en("只用单独的 CR 换行（旧式 Mac 格式）", "ends its lines with a bare CR only (the old Mac format)")
+    return zh_en("混用了换行符", "mixes line endings")
+
+
 def _shown(column: Column, spec: TableSpec) -> str:
     """A header cell as findings show it (the masking policy for text of unknown origin)."""
     return show_column(column.text, column.position, spec, known=column.field is not None)
@@ -71,8 +88,10 @@ def check_header(spec: TableSpec, header: list[str], collector: Collector) -> di
     reading = read_header(header, spec)
     titled = reading.titled
     if titled:
-        mapping = "，".join(f"{c.text}→{c.field}" for c in titled[:12]) + ("…" if len(titled) > 12 else "")
-        collector.add(make_finding("JN-HDR-006", resource=spec.name, row=1, mapping=mapping))
+        pairs = [f"{c.text}→{c.field}" for c in titled[:12]]
+        more = "…" if len(titled) > 12 else ""
+        collector.add(make_finding("JN-HDR-006", resource=spec.name, row=1,
+                                   mapping=zh_en("，".join(pairs) + more, ", ".join(pairs) + more)))
     for name, n in reading.duplicates.items():
         shown = name if spec.field(name) else _shown(next(c for c in reading.columns if c.effective == name), spec)
         collector.add(make_finding("JN-HDR-004", resource=spec.name, row=1, field=shown or "(空)", count=n))

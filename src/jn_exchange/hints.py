@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from jn_exchange.text import half_width, strip_edges
+from jn_exchange.text import drop_bom, half_width, strip_edges
 
 Hint = dict[str, str]
 Show = Callable[[str], str]
@@ -33,6 +33,10 @@ def _same(value: str) -> str:
 
 def _common(value: str, show: Show) -> Hint | None:
     stripped = strip_edges(value)
+    if "\ufeff" in value:
+        return _h(f"值中有字节顺序标记 BOM（<U+FEFF>），常因把几个带 BOM 的 CSV 文件首尾拼接而混入行首；删去后应为 “{show(drop_bom(value))}”",
+                  "the value holds a byte-order mark (<U+FEFF>), typically left at a line start by joining CSV files "
+                  f"that each begin with one; without it: “{show(drop_bom(value))}”")
     if value != stripped:
         shown = show(stripped)
         return _h(f"值的首尾有空格，应为 “{shown}”", f"the value has leading/trailing spaces; write “{shown}”")
@@ -66,15 +70,28 @@ def date_hint(value: str, with_time: bool = False, show: Show = _same) -> Hint:
     if d:
         iso = d.isoformat() + ("T00:00:00" if with_time else "")
         return _h(f"应写为 ISO 8601 格式 {iso}", f"write it in ISO 8601 as {iso}")
-    if re.fullmatch(r"\d{5}(\.\d+)?", v):
-        try:
-            d = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(v)))
-            return _h(f"这像是 Excel 的日期序号，对应 {d.isoformat()}", f"this looks like an Excel date serial, i.e. {d.isoformat()}")
-        except OverflowError:
-            pass
+    serial = excel_serial(v)
+    if serial is not None:
+        d = serial.date()
+        return _h(f"这像是 Excel 的日期序号，对应 {d.isoformat()}（`jn-exchange fix --excel-dates` 可转换）",
+                  f"this looks like an Excel date serial, i.e. {d.isoformat()} (`jn-exchange fix --excel-dates` "
+                  "converts it)")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
         return _h("日历上没有这一天", "no such day in the calendar")
     return _NONE
+
+
+_EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)   # Excel's 1900 date system (Windows; what WPS writes too)
+
+
+def excel_serial(v: str) -> dt.datetime | None:
+    """The day (and time, from the fraction) of an Excel date serial of five digits (1927 to
+    2173), to the second; None for anything else. A number in a date field is only a guess at a
+    serial: callers say so."""
+    if not _EXCEL_SERIAL.fullmatch(v):
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(seconds=round(float(v) * 86400))
 
 
 def _parse_date_like(v: str) -> dt.date | None:

@@ -30,6 +30,8 @@ from collections.abc import Set as AbstractSet
 from functools import cache
 from typing import TYPE_CHECKING
 
+from jn_exchange.text import invisible_at, visible
+
 if TYPE_CHECKING:
     from jn_exchange.profile import FieldSpec, TableSpec
 
@@ -65,7 +67,11 @@ def mask_personal(value: str) -> str:
     m = _EDGES.match(value)
     assert m is not None  # the pattern matches any string
     lead, core, trail = m.groups()
-    return lead + mask_identifier(core) + trail
+    masked = mask_identifier(core)
+    # a BOM or zero-width space names no one: left in place, so the report can show where it is
+    for i in invisible_at(core):
+        masked = masked[:i] + core[i] + masked[i + 1:]
+    return lead + masked + trail
 
 
 def mask_numbers(text: str) -> str:
@@ -75,8 +81,9 @@ def mask_numbers(text: str) -> str:
 
 
 def clip(text: str) -> str:
-    """Huge cells are shown by their start only."""
-    return text[:MAX_SHOWN] + f"…(+{len(text) - MAX_SHOWN})" if len(text) > MAX_SHOWN else text
+    """Text as a report shows it: a huge cell by its start only, and the characters that print
+    as nothing written out (`text.visible`: a BOM in mid-file shows as <U+FEFF>)."""
+    return visible(text[:MAX_SHOWN] + f"…(+{len(text) - MAX_SHOWN})" if len(text) > MAX_SHOWN else text)
 
 
 def mask_value(value: str | None, personal: bool = False) -> str | None:

@@ -26,7 +26,12 @@ KINDS = ("folder", "descriptor", "zip", "json")
 
 
 class InputError(Exception):
-    """What was passed is not a package in any form (exit code 2): no finding can be made."""
+    """What was passed is not a package in any form (exit code 2): no finding can be made.
+    `str()` is the English; `zh`, when given, the Chinese the command says by default."""
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh
 
 
 @dataclass
@@ -82,7 +87,7 @@ def _kind(path: Path) -> str:
     if path.is_dir():
         return "folder"
     if not path.is_file():
-        raise InputError(f"no such file or folder: {path}")
+        raise InputError(f"no such file or folder: {path}", f"找不到文件或文件夹：{path}")
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         return "zip"
     if path.suffix.lower() == ".json":
@@ -92,9 +97,10 @@ def _kind(path: Path) -> str:
             with path.open("rb") as fh:
                 head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc}") from exc
+            raise InputError(f"cannot read {path}: {exc}", f"无法读取 {path}：{exc}") from exc
         return "descriptor" if '"resources"' in head else "json"
-    raise InputError(f"{path} is not a folder, datapackage.json, .zip or JSON package document")
+    raise InputError(f"{path} is not a folder, datapackage.json, .zip or JSON package document",
+                     f"{path} 不是文件夹、datapackage.json、.zip 压缩包或 JSON 形式的交换包")
 
 
 def unpack(source: Source, profile: Profile, collector: Collector, limits: Limits, work: Path) -> Path:

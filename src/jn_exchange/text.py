@@ -16,6 +16,34 @@ EDGE_SPACES = " \t\n\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff
 _NO_SPACES = str.maketrans({ord(ch): None for ch in EDGE_SPACES})
 
 
+# Characters a report cannot show, written out as <U+XXXX> wherever a value is shown: format
+# characters (a byte-order mark left in mid-file by files joined together, zero-width spaces and
+# joiners, direction marks, soft hyphen) and control characters print as nothing; the spaces
+# other than the ASCII one look like it or like nothing at the start or end of a value. Tabs and
+# line ends inside a value are left as they are (a multi-line text is a real value).
+# INVISIBLE_INSIDE (a regular-expression class body) is what JN-CELL-015 reports inside a text;
+# the zero-width joiners are shown but not reported: emoji and some scripts are spelt with them.
+INVISIBLE_INSIDE = "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_INVISIBLE = INVISIBLE_INSIDE + "\u200c\u200d"
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_NOT_SHOWN = re.compile(f"[{_INVISIBLE}{_CONTROL}]|^[{_ODD_SPACES}]+|[{_ODD_SPACES}]+$")
+
+
+_INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
+
+
+def invisible_at(value: str) -> list[int]:
+    """Where `value` holds format characters that print as nothing (a BOM, a zero-width space)."""
+    return [m.start() for m in _INVISIBLE_CHAR.finditer(value)]
+
+
+def visible(value: str) -> str:
+    """`value` with the characters that print as nothing (a BOM, zero-width and control
+    characters anywhere; odd spaces at either end) written as <U+FEFF>, <U+3000>, ..."""
+    return _NOT_SHOWN.sub(lambda m: "".join(f"<U+{ord(ch):04X}>" for ch in m.group()), value)
+
+
 def half_width(value: str) -> str:
     """Full-width digits, letters and ASCII punctuation (and U+3000) to their ASCII forms."""
     return value.translate(_HALF_WIDTH)
@@ -24,6 +52,11 @@ def half_width(value: str) -> str:
 def strip_edges(value: str) -> str:
     """The value without the spaces (EDGE_SPACES) around it."""
     return value.strip(EDGE_SPACES)
+
+
+def drop_bom(value: str) -> str:
+    """The value without any byte-order mark (U+FEFF) and the spaces then left around it."""
+    return strip_edges(value.replace("\ufeff", ""))
 
 
 def drop_spaces(value: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jn_exchange import STANDARD_VERSION, __version__, business
-from jn_exchange.config import Config
+from jn_exchange.config import Config, cap_listed_errors
 from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash
 from jn_exchange.engine import Engine, EngineSettings
 from jn_exchange.engine.keys import ForeignKey, KeyFindings
@@ -51,6 +51,7 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
     stats: list[ResourceStat] = []
     declared_version: str | None = None
     sha: str | None = None
+    skipped: list[str] = []   # tables left out by --tables (config.tables)
     deadline = Deadline(config.limits.max_seconds)
     try:
         with deadline, tempfile.TemporaryDirectory(prefix="jn-exchange-") as tmp:
@@ -61,12 +62,14 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
                 declared_version = pkg.standard_version
                 check_declared_schemas(pkg.root, pkg.descriptor, [(r.index, r.name) for r in pkg.tables],
                                        pkg.pseudonymized, collector, config.limits.max_descriptor_bytes)
+                skipped = [r.name for r in pkg.tables if not config.checks_table(r.name)]
                 checked = _check_tables(RunContext(
-                    root=pkg.root, refs=tuple(pkg.tables), work=work, profile=profile, collector=collector,
+                    root=pkg.root, refs=tuple(r for r in pkg.tables if r.name not in skipped), work=work,
+                    profile=profile, collector=collector,
                     config=config, as_of=as_of, memory_limit=memory_limit, progress=progress,
                     pseudonymized=pkg.pseudonymized, declared=pkg.declared_names, deadline=deadline))
                 stats = checked.stats
-                if sha is None:
+                if sha is None and not skipped:   # files not read are not in the manifest
                     sha = checked.package_sha256()
             except Fatal:
                 pass
@@ -77,12 +80,14 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             raise InputError(f"permission denied: {exc}") from exc
         raise
     deadline.check()   # a step interrupted at the end may have left findings of its own
+    tallies = sorted(collector.tallies.values(), key=lambda t: (-t.severity.rank, t.code, t.resource or ""))
+    left_out = cap_listed_errors(tallies, config.max_errors)
     return ValidationResult(
         standard_version=declared_version, validator_version=__version__,
         supported_standard_version=STANDARD_VERSION, as_of=as_of.isoformat(), source=str(path),
         source_kind=source.kind, package_sha256=sha,
-        tallies=sorted(collector.tallies.values(), key=lambda t: (-t.severity.rank, t.code, t.resource or "")),
-        resources=stats, config=config.as_record(), max_examples=config.limits.max_examples,
+        tallies=tallies, resources=stats, config=config.as_record(skipped, left_out),
+        max_examples=config.limits.max_examples,
         fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3))
 
 

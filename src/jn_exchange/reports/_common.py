@@ -249,6 +249,8 @@ def config_lines(config: dict[str, Any], lang: str) -> list[str]:
             out.append(f"{code} {label(lang, 'rule_off')}")
         elif isinstance(spec, dict) and spec.get("severity"):
             out.append(f"{code} → {label(lang, spec['severity'])}")
+    # the run's narrowed scope (--tables, --max-errors), said by config.Config.as_record
+    out.extend(scrub(str(n.get(lang, ""))) or "" for n in config.get("notes") or () if isinstance(n, dict))
     return out
 
 

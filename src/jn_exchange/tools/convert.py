@@ -29,8 +29,17 @@ from typing import Any
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import Profile, TableSpec, load_profile
 from jn_exchange.reader.table import TableReadError, read_records
-from jn_exchange.tools._package import ToolError, check_new_output, input_kind, new_file, new_folder, open_package
+from jn_exchange.tools._package import (
+    ToolError,
+    check_new_output,
+    input_kind,
+    new_file,
+    new_folder,
+    open_package,
+    read_error_text,
+)
 from jn_exchange.tools.init_package import PACKAGE_TITLE, now_utc
+from jn_exchange.tools.lang import count_en, say
 from jn_exchange.tools.xlsx_template import (
     CODES_SHEET,
     FIRST_DATA_ROW,
@@ -61,17 +70,19 @@ class Source:
 def input_form(src: Path) -> str:
     """xlsx, json or package (folder, datapackage.json, zip)."""
     if not src.exists():
-        raise ToolError(f"no such file or folder: {src}")
+        raise ToolError(say(f"找不到文件或文件夹：{src}", f"no such file or folder: {src}"))
     suffix = src.suffix.lower()
     if suffix == ".xls":
-        raise ToolError(f"{src} is an old .xls workbook: open it in Excel or WPS and save it as .xlsx")
+        raise ToolError(say(f"{src} 是旧版 .xls 工作簿：请用 Excel 或 WPS 打开并另存为 .xlsx",
+                            f"{src} is an old .xls workbook: open it in Excel or WPS and save it as .xlsx"))
     if src.is_file() and (suffix in XLSX_SUFFIXES or _is_xlsx_zip(src)):
         return "xlsx"
     try:
         kind = input_kind(src)
     except ToolError as exc:
-        raise ToolError(f"{src} is not a .xlsx workbook, a JSON package document or a package "
-                        "(folder, datapackage.json, .zip)") from exc
+        raise ToolError(say(f"{src} 不是 .xlsx 工作簿、JSON 形式的交换包或交换包（文件夹、datapackage.json、.zip）",
+                            f"{src} is not a .xlsx workbook, a JSON package document or a package "
+                            "(folder, datapackage.json, .zip)")) from exc
     return "json" if kind == "json" else "package"
 
 
@@ -86,7 +97,8 @@ def _is_xlsx_zip(path: Path) -> bool:
 def output_form(out: Path) -> str:
     suffix = out.suffix.lower()
     if suffix in (".xls", ".xlsm", ".csv"):
-        raise ToolError(f"cannot write {out}: OUT is a folder, a .zip, a .json or a .xlsx file")
+        raise ToolError(say(f"无法写出 {out}：输出只能是文件夹、.zip、.json 或 .xlsx 文件",
+                            f"cannot write {out}: OUT is a folder, a .zip, a .json or a .xlsx file"))
     return {".xlsx": "xlsx", ".json": "json", ".zip": "zip"}.get(suffix, "folder")
 
 
@@ -102,7 +114,7 @@ class Warnings:
         self.cells: dict[tuple[str, str, str], list[int]] = {}
 
     def line(self, text: str) -> None:
-        self.lines.append(f"warning: {text}")
+        self.lines.append(say(f"警告：{text}", f"warning: {text}"))
 
     def cell(self, sheet: str, column: str, row: int, text: str) -> None:
         entry = self.cells.setdefault((sheet, column, text), [0, row])
@@ -111,8 +123,8 @@ class Warnings:
     def flush(self) -> None:
         """Say the warnings (called once the input has been read: a failure says one line only)."""
         for (sheet, column, text), (count, row) in self.cells.items():
-            self.line(f"sheet {sheet!r} column {column}: {text} ({count} cell{'s' if count > 1 else ''}, "
-                      f"first in row {row})")
+            self.line(say(f"工作表 {sheet!r} 的 {column} 列：{text}（{count} 个单元格，首个在第 {row} 行）",
+                          f"sheet {sheet!r} column {column}: {text} ({count_en(count, 'cell')}, first in row {row})"))
         self.cells.clear()
         for line in self.lines:
             self.echo(line)
@@ -129,10 +141,11 @@ def _load_workbook(src: Path) -> Any:
     try:
         return openpyxl.load_workbook(src, read_only=True, data_only=True)
     except InvalidFileException as exc:
-        raise ToolError(f"{src} is not an Excel .xlsx workbook: {exc}") from exc
+        raise ToolError(say(f"{src} 不是 Excel .xlsx 工作簿：{exc}", f"{src} is not an Excel .xlsx workbook: {exc}")) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, SyntaxError,
             EOFError, OSError) as exc:
-        raise ToolError(f"{src} is not a readable Excel .xlsx workbook ({type(exc).__name__}: {exc})") from exc
+        raise ToolError(say(f"{src} 不是可读取的 Excel .xlsx 工作簿（{type(exc).__name__}: {exc}）",
+                            f"{src} is not a readable Excel .xlsx workbook ({type(exc).__name__}: {exc})")) from exc
 
 
 def _text(v: Any) -> str:
@@ -141,13 +154,16 @@ def _text(v: Any) -> str:
 
 def _read_tables_sheet(wb: Any, src: Path, profile: Profile, warn: Warnings) -> tuple[dict[str, str], str]:
     if TABLES_SHEET not in wb.sheetnames:
-        raise ToolError(f"{src} is not a jn-exchange workbook: it has no {TABLES_SHEET} sheet "
-                        "(make the workbook with `jn-exchange template`)")
+        raise ToolError(say(f"{src} 不是 jn-exchange 工作簿：没有 {TABLES_SHEET} 工作表（请用 `jn-exchange template` 生成工作簿）",
+                            f"{src} is not a jn-exchange workbook: it has no {TABLES_SHEET} sheet "
+                            "(make the workbook with `jn-exchange template`)"))
     rows = [[_text(v) for v in row] for row in wb[TABLES_SHEET].iter_rows(values_only=True)]
     header = rows[0] if rows else []
     if "sheet" not in header or "table" not in header:
-        raise ToolError(f"{src}: the {TABLES_SHEET} sheet has no 'sheet' and 'table' columns in row 1; "
-                        "it was changed or not made by `jn-exchange template`")
+        raise ToolError(say(f"{src}：{TABLES_SHEET} 工作表第 1 行没有 sheet 和 table 列；它被改动过，或不是 "
+                            "`jn-exchange template` 生成的",
+                            f"{src}: the {TABLES_SHEET} sheet has no 'sheet' and 'table' columns in row 1; "
+                            "it was changed or not made by `jn-exchange template`"))
     i_sheet, i_table = header.index("sheet"), header.index("table")
     i_version = header.index("standard_version") if "standard_version" in header else None
     mapping: dict[str, str] = {}
@@ -158,13 +174,15 @@ def _read_tables_sheet(wb: Any, src: Path, profile: Profile, warn: Warnings) -> 
         if not sheet and not table:
             continue
         if table not in profile.tables:
-            warn.line(f"{TABLES_SHEET} lists {table!r}, which is not a table of the standard; its sheet is ignored")
+            warn.line(say(f"{TABLES_SHEET} 列出的 {table!r} 不是本规范的表；其工作表被忽略",
+                          f"{TABLES_SHEET} lists {table!r}, which is not a table of the standard; its sheet is ignored"))
             continue
         mapping[sheet] = table
         if i_version is not None and i_version < len(row) and row[i_version] and not version:
             version = row[i_version]
     if not mapping:
-        raise ToolError(f"{src}: the {TABLES_SHEET} sheet lists no table of the standard")
+        raise ToolError(say(f"{src}：{TABLES_SHEET} 工作表没有列出本规范的任何表",
+                            f"{src}: the {TABLES_SHEET} sheet lists no table of the standard"))
     return mapping, version or STANDARD_VERSION
 
 
@@ -192,17 +210,21 @@ def _column_map(spec: TableSpec, names: list[Any], sheet: str, warn: Warnings) -
             ignored.append(ci)
             continue
         if fi in seen:
-            warn.line(f"sheet {sheet!r}: field {spec.fields[fi].name} appears twice in row {NAME_ROW}; "
-                      "the second column is ignored")
+            warn.line(say(f"工作表 {sheet!r}：字段 {spec.fields[fi].name} 在第 {NAME_ROW} 行出现两次；第二列被忽略",
+                          f"sheet {sheet!r}: field {spec.fields[fi].name} appears twice in row {NAME_ROW}; "
+                          "the second column is ignored"))
             continue
         seen.add(fi)
         mapped.append((ci, fi))
     if not mapped:
-        raise ToolError(f"sheet {sheet!r} has no field names in row {NAME_ROW} (the row convert reads, "
-                        f"with e.g. {spec.fields[0].name}); it must stay as `jn-exchange template` wrote it")
+        raise ToolError(say(f"工作表 {sheet!r} 第 {NAME_ROW} 行没有字段名（convert 读取这一行，如 {spec.fields[0].name}）；"
+                            "它必须保持 `jn-exchange template` 写出时的样子",
+                            f"sheet {sheet!r} has no field names in row {NAME_ROW} (the row convert reads, "
+                            f"with e.g. {spec.fields[0].name}); it must stay as `jn-exchange template` wrote it"))
     missing = [f.name for i, f in enumerate(spec.fields) if i not in seen]
     if missing:
-        warn.line(f"sheet {sheet!r} has no column for {', '.join(missing)}; written empty")
+        warn.line(say(f"工作表 {sheet!r} 没有 {'、'.join(missing)} 列；写为空值",
+                      f"sheet {sheet!r} has no column for {', '.join(missing)}; written empty"))
     return mapped, ignored
 
 
@@ -240,7 +262,8 @@ def _read_sheet(ws: Any, sheet: str, spec: TableSpec, fcs: list[FieldCodec], des
             n += 1
     if ignored_with_data:
         cols = ", ".join(_text(names[ci]) for ci in sorted(ignored_with_data))
-        warn.line(f"sheet {sheet!r}: columns {cols} are not fields of {spec.name}; their data is left out")
+        warn.line(say(f"工作表 {sheet!r}：列 {cols} 不是 {spec.name} 的字段；其数据未写入",
+                      f"sheet {sheet!r}: columns {cols} are not fields of {spec.name}; their data is left out"))
     return n
 
 
@@ -254,31 +277,35 @@ def read_workbook(src: Path, stage: Path, profile: Profile, echo: Echo) -> Sourc
         epoch = getattr(wb, "epoch", None)
         for s in wb.sheetnames:
             if s not in RESERVED and s not in mapping and s.lower() not in {m.lower() for m in mapping}:
-                warn.line(f"sheet {s!r} is not a table of the template; ignored")
+                warn.line(say(f"工作表 {s!r} 不是模板中的表；已忽略", f"sheet {s!r} is not a table of the template; ignored"))
         rows: dict[str, int] = {}
         for sheet, table in mapping.items():
             spec = profile.tables[table]
             actual = present.get(sheet.lower())
             if actual is None:
-                warn.line(f"the workbook has no sheet {sheet!r} (table {table}); the table is written empty")
+                warn.line(say(f"工作簿中没有工作表 {sheet!r}（表 {table}）；该表写为空表",
+                              f"the workbook has no sheet {sheet!r} (table {table}); the table is written empty"))
                 continue
             ws = wb[actual]
             if not hasattr(ws, "iter_rows"):
-                warn.line(f"sheet {actual!r} is not a worksheet; table {table} is written empty")
+                warn.line(say(f"{actual!r} 不是普通工作表；表 {table} 写为空表",
+                              f"sheet {actual!r} is not a worksheet; table {table} is written empty"))
                 continue
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()                  # do not trust the stored sheet size
             try:
                 rows[table] = _read_sheet(ws, actual, spec, codecs(spec, profile), stage / spec.path, epoch, warn)
             except (zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError, EOFError, OSError) as exc:
-                raise ToolError(f"sheet {actual!r} of {src} cannot be read ({type(exc).__name__}: {exc})") from exc
+                raise ToolError(say(f"无法读取 {src} 的工作表 {actual!r}（{type(exc).__name__}: {exc}）",
+                                    f"sheet {actual!r} of {src} cannot be read ({type(exc).__name__}: {exc})")) from exc
     finally:
         wb.close()
     for table, spec in profile.tables.items():
         if table not in rows:
             _header_only(stage / spec.path, spec)
     if version != STANDARD_VERSION:
-        warn.line(f"the workbook was made for standard {version}; this jn-exchange implements {STANDARD_VERSION}")
+        warn.line(say(f"该工作簿是按规范 {version} 生成的；本 jn-exchange 实现的是 {STANDARD_VERSION}",
+                      f"the workbook was made for standard {version}; this jn-exchange implements {STANDARD_VERSION}"))
     warn.flush()
     return Source({t: stage / s.path for t, s in profile.tables.items()}, version, stage, rows)
 
@@ -309,7 +336,7 @@ def stage_json(pkg: Any, stage: Path, profile: Profile, warn: Warnings, version:
     rows: dict[str, int] = {}
     for res in pkg.resources:
         if res.spec is None:
-            warn.line(f"{res.name!r} is not a table of the standard; left out")
+            warn.line(say(f"{res.name!r} 不是本规范的表；未写入", f"{res.name!r} is not a table of the standard; left out"))
             continue
         spec = res.spec
         fcs = {fc.field.name: fc for fc in codecs(spec, profile)}
@@ -346,7 +373,8 @@ def read_source(src: Path, form: str, profile: Profile, echo: Echo) -> Iterator[
         with open_package(src, profile) as pkg:
             declared = pkg.descriptor.get("standard_version")
             if not isinstance(declared, str) or not declared:
-                warn.line(f"{src} declares no standard_version; the output declares {STANDARD_VERSION}")
+                warn.line(say(f"{src} 未声明 standard_version；输出声明为 {STANDARD_VERSION}",
+                              f"{src} declares no standard_version; the output declares {STANDARD_VERSION}"))
                 declared = STANDARD_VERSION
             if form == "json":
                 source = stage_json(pkg, stage, profile, warn, declared)
@@ -355,7 +383,8 @@ def read_source(src: Path, form: str, profile: Profile, echo: Echo) -> Iterator[
                 return
             for res in pkg.resources:
                 if res.spec is None:
-                    warn.line(f"resource {res.name!r} is not a table of the standard; left out")
+                    warn.line(say(f"资源 {res.name!r} 不是本规范的表；未写入",
+                                  f"resource {res.name!r} is not a table of the standard; left out"))
             warn.flush()
             yield Source({r.name: r.path for r in pkg.resources if r.spec is not None}, declared)
 
@@ -364,12 +393,15 @@ def run(src: Path, out: Path, echo: Echo) -> Path:
     profile = load_profile()
     fin, fout = input_form(src), output_form(out)
     if fin == "package" and fout in ("folder", "zip"):
-        raise ToolError(f"{src} is already a package in CSV form: convert it to .json or .xlsx "
-                        "(`jn-exchange fix` repairs a package)")
+        raise ToolError(say(f"{src} 已经是 CSV 形式的交换包：只能转换为 .json 或 .xlsx（修复交换包请用 `jn-exchange fix`）",
+                            f"{src} is already a package in CSV form: convert it to .json or .xlsx "
+                            "(`jn-exchange fix` repairs a package)"))
     if fin == fout:
-        what = {"xlsx": "an Excel workbook", "json": "a JSON package document"}[fin]
-        raise ToolError(f"{src} is already {what}: OUT must be another form (a package folder, .zip, "
-                        f"{'.json' if fin == 'xlsx' else '.xlsx'})")
+        other = ".json" if fin == "xlsx" else ".xlsx"
+        raise ToolError(say(f"{src} 已经是{'Excel 工作簿' if fin == 'xlsx' else 'JSON 形式的交换包'}：输出必须是另一种形式"
+                            f"（交换包文件夹、.zip、{other}）",
+                            f"{src} is already {'an Excel workbook' if fin == 'xlsx' else 'a JSON package document'}: "
+                            f"OUT must be another form (a package folder, .zip, {other})"))
     check_new_output(out, src, folder=fout == "folder")
     try:
         with read_source(src, fin, profile, echo) as source:
@@ -386,19 +418,22 @@ def run(src: Path, out: Path, echo: Echo) -> Path:
                     rows = write_template(tmp, profile, source=source.paths, source_label=src.name, echo=echo)
                 source.rows = rows
     except TableReadError as exc:
-        raise ToolError(exc.for_user()) from exc
+        raise ToolError(read_error_text(exc, advice=True)) from exc
     except UnicodeDecodeError as exc:     # the JSON form's writer reads the CSV files itself
-        raise ToolError(f"a CSV file of {src} is not UTF-8 text: repair the package first with "
-                        "`jn-exchange fix`") from exc
+        raise ToolError(say(f"{src} 中有 CSV 文件不是 UTF-8 文本：请先用 `jn-exchange fix` 修复交换包",
+                            f"a CSV file of {src} is not UTF-8 text: repair the package first with "
+                            "`jn-exchange fix`")) from exc
     except csv.Error as exc:
-        raise ToolError(f"a CSV file of {src} cannot be read: {exc}") from exc
+        raise ToolError(say(f"无法读取 {src} 中的 CSV 文件：{exc}", f"a CSV file of {src} cannot be read: {exc}")) from exc
     if source.rows:
         filled = sum(1 for n in source.rows.values() if n)
-        echo(f"wrote {out}: {sum(source.rows.values())} rows in {filled} tables")
+        n_rows = sum(source.rows.values())
+        echo(say(f"已写出 {out}：{filled} 张表共 {n_rows} 行",
+                 f"wrote {out}: {count_en(n_rows, 'row')} in {count_en(filled, 'table')}"))
     else:
-        echo(f"wrote {out}")
+        echo(say(f"已写出 {out}", f"wrote {out}"))
     if fout in ("folder", "zip", "json"):
-        echo(f"next: jn-exchange validate {out}")
+        echo(say(f"下一步：jn-exchange validate {out}", f"next: jn-exchange validate {out}"))
     return out
 
 

@@ -63,11 +63,13 @@ from jn_exchange.tools._package import (
     open_package,
     out_path,
     prepare_out,
+    read_error_text,
     refresh_integrity,
     remove_partial,
     write_json,
 )
 from jn_exchange.tools.fix import identifier_form
+from jn_exchange.tools.lang import say
 
 MIN_KEY_BYTES = 32
 LOG_NAME = "pseudonymize-log.json"
@@ -76,15 +78,16 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 def read_key(path: Path | None) -> bytes:
     if path is None:
-        raise ToolError("--key-file is required")
+        raise ToolError(say("必须给出 --key-file", "--key-file is required"))
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise ToolError(f"key file {path} does not exist") from exc
+        raise ToolError(say(f"密钥文件 {path} 不存在", f"key file {path} does not exist")) from exc
     except IsADirectoryError as exc:
-        raise ToolError(f"key file {path} is a folder") from exc
+        raise ToolError(say(f"密钥文件 {path} 是一个文件夹", f"key file {path} is a folder")) from exc
     except OSError as exc:
-        raise ToolError(f"cannot read key file {path}: {exc.strerror or type(exc).__name__}") from exc
+        raise ToolError(say(f"无法读取密钥文件 {path}：{exc.strerror or type(exc).__name__}",
+                            f"cannot read key file {path}: {exc.strerror or type(exc).__name__}")) from exc
     key = raw
     try:
         text = raw.decode("ascii")
@@ -93,10 +96,12 @@ def read_key(path: Path | None) -> bytes:
     except UnicodeDecodeError:
         pass
     if not key:
-        raise ToolError(f"key file {path} is empty")
+        raise ToolError(say(f"密钥文件 {path} 是空的", f"key file {path} is empty"))
     if len(key) < MIN_KEY_BYTES:
-        raise ToolError(f"key file {path} holds {len(key)} bytes; a key needs at least {MIN_KEY_BYTES} "
-                        "(e.g. `openssl rand -hex 32 > key`)")
+        raise ToolError(say(f"密钥文件 {path} 只有 {len(key)} 个字节；密钥至少需要 {MIN_KEY_BYTES} 个字节"
+                            "（如 `openssl rand -hex 32 > key`）",
+                            f"key file {path} holds {len(key)} bytes; a key needs at least {MIN_KEY_BYTES} "
+                            "(e.g. `openssl rand -hex 32 > key`)"))
     return key
 
 
@@ -132,18 +137,21 @@ class PseudoSummary:
 
     def lines(self, out: Path) -> list[str]:
         def fmt(c: Counter) -> str:
-            return ", ".join(f"{k} {v}" for k, v in sorted(c.items())) or "none"
+            return say("、", ", ").join(f"{k} {v}" for k, v in sorted(c.items())) or say("无", "none")
 
-        lines = [f"pseudonymize: keyed hash: {fmt(self.hashed)}", f"pseudonymize: masked: {fmt(self.masked)}",
-                 f"pseudonymize: dropped: {fmt(self.dropped)}"]
+        head = say("pseudonymize：", "pseudonymize: ")
+        lines = [head + say(f"带密钥哈希：{fmt(self.hashed)}", f"keyed hash: {fmt(self.hashed)}"),
+                 head + say(f"遮蔽：{fmt(self.masked)}", f"masked: {fmt(self.masked)}"),
+                 head + say(f"删除：{fmt(self.dropped)}", f"dropped: {fmt(self.dropped)}")]
         if self.invalid:
-            lines.append(f"pseudonymize: NOT hashed, emptied (check characters or form wrong): {fmt(self.invalid)}; "
-                         f"see {out / LOG_NAME}")
+            lines.append(head + say(f"未哈希、已清空（校验位或格式错误）：{fmt(self.invalid)}；见 {out / LOG_NAME}",
+                                    f"NOT hashed, emptied (check characters or form wrong): {fmt(self.invalid)}; "
+                                    f"see {out / LOG_NAME}"))
         for c in self.unknown_columns:
-            lines.append(f"pseudonymize: column unknown to the standard, emptied: {c}")
+            lines.append(head + say(f"本规范没有的列，已清空：{c}", f"column unknown to the standard, emptied: {c}"))
         for r in self.left_out:
-            lines.append(f"pseudonymize: left out (not a table of the standard): {r}")
-        lines.append(f"pseudonymize: wrote {out}")
+            lines.append(head + say(f"未写入（不是本规范的表）：{r}", f"left out (not a table of the standard): {r}"))
+        lines.append(head + say(f"已写出 {out}", f"wrote {out}"))
         return lines
 
 
@@ -165,7 +173,7 @@ def _table(res: Resource, spec: TableSpec, key: bytes, out: Path, log: list[dict
             for record, (_, cells) in enumerate(table.records, start=2):
                 writer.writerow(_treated(cells, names, specs, key, res.name, record, log, s))
     except TableReadError as exc:
-        raise ToolError(exc.for_user(res.rel_path)) from exc
+        raise ToolError(read_error_text(exc, res.rel_path, advice=True)) from exc
 
 
 def _treated(cells: list[str], names: list[str], specs: list[FieldSpec | None], key: bytes, table: str,
@@ -200,7 +208,7 @@ def _treated(cells: list[str], names: list[str], specs: list[FieldSpec | None], 
                 new.append(keyed_hash(key, norm))
                 s.hashed[f"{table}.{f.name}"] += 1
         else:
-            raise ToolError(f"{table}.{f.name}: unknown exchange treatment {t!r}")
+            raise ToolError(say(f"{table}.{f.name}：未知的交换处理方式 {t!r}", f"{table}.{f.name}: unknown exchange treatment {t!r}"))
     new.extend("" for _ in range(len(cells) - len(new)))   # ragged: never copy unknown cells
     return new
 
@@ -220,7 +228,8 @@ def pseudonymize_package(src: Path, out: Path, key: bytes) -> PseudoSummary:
 
 def _into(pkg: OpenPackage, profile: Profile, out: Path, key: bytes, s: PseudoSummary) -> None:
     if pkg.descriptor.get("jn:pseudonymized"):
-        raise ToolError("the package is already pseudonymised (jn:pseudonymized in datapackage.json)")
+        raise ToolError(say("该交换包已经假名化（datapackage.json 中有 jn:pseudonymized）",
+                            "the package is already pseudonymised (jn:pseudonymized in datapackage.json)"))
     desc = json.loads(json.dumps(pkg.descriptor))
     log: list[dict[str, Any]] = []
     keep: list[dict[str, Any]] = []
@@ -254,7 +263,8 @@ def _into(pkg: OpenPackage, profile: Profile, out: Path, key: bytes, s: PseudoSu
 def run(src: Path, out: Path, key_file: Path | None, echo: Callable[[str], None]) -> None:
     key = read_key(key_file)
     if out.exists():
-        raise ToolError(f"{out} already exists; give a new folder (the tools never overwrite)")
+        raise ToolError(say(f"{out} 已存在；请给一个新的文件夹（工具从不覆盖已有文件）",
+                            f"{out} already exists; give a new folder (the tools never overwrite)"))
     s = pseudonymize_package(src, out, key)
     for line in s.lines(out):
         echo(line)

@@ -67,7 +67,8 @@ from pathlib import Path
 from jn_exchange.profile import Profile, load_profile
 from jn_exchange.reader.table import TableReadError, open_table
 from jn_exchange.text import spreadsheet_safe, strip_edges
-from jn_exchange.tools._package import OpenPackage, ToolError, open_package
+from jn_exchange.tools._package import OpenPackage, ToolError, open_package, read_error_text
+from jn_exchange.tools.lang import count_en, say
 
 COLUMNS = [
     "行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "行政相对人代码_2（其他登记代码）",
@@ -100,8 +101,8 @@ def _rows(pkg: OpenPackage, name: str) -> Iterator[dict[str, str]]:
     res = pkg.table(name)
     if res is None:
         if name in REQUIRED_TABLES:
-            raise ToolError(f"the package has no {name} table; a 双公示 export needs "
-                            + ", ".join(REQUIRED_TABLES))
+            raise ToolError(say(f"交换包中没有 {name} 表；双公示导出需要 " + "、".join(REQUIRED_TABLES),
+                                f"the package has no {name} table; a 双公示 export needs " + ", ".join(REQUIRED_TABLES)))
         return
     try:
         assert res.spec is not None   # Package.table looks among Package.tables: resources with a spec
@@ -112,7 +113,7 @@ def _rows(pkg: OpenPackage, name: str) -> Iterator[dict[str, str]]:
         for _, cells in table.records:
             yield {k: strip_edges(v) for k, v in zip(names, cells)}
     except TableReadError as exc:
-        raise ToolError(exc.for_user(res.rel_path)) from exc
+        raise ToolError(read_error_text(exc, res.rel_path, advice=True)) from exc
 
 
 def _date(v: str, style: str) -> str:
@@ -128,7 +129,8 @@ def build_records(pkg: OpenPackage, profile: Profile, *, include_natural_persons
     kinds_label = {c: NATIONAL_PENALTY_LABELS.get(c, v["label"]) for c, v in profile.codes("PenaltyKind").items()}
     agencies = {r.get("agency_id", ""): r for r in _rows(pkg, "enforcement_agency")}
     if source_agency is not None and source_agency not in agencies:
-        raise ToolError(f"--source-agency {source_agency!r} is not an agency_id of the package")
+        raise ToolError(say(f"--source-agency {source_agency!r} 不是交换包中的 agency_id",
+                            f"--source-agency {source_agency!r} is not an agency_id of the package"))
     actions = {r.get("action_id", ""): r for r in _rows(pkg, "enforcement_action")}
     counterparts = {r.get("counterpart_id", ""): r for r in _rows(pkg, "counterpart")}
     parties: dict[str, list[str]] = defaultdict(list)
@@ -144,59 +146,60 @@ def build_records(pkg: OpenPackage, profile: Profile, *, include_natural_persons
         aid = d.get("action_id", "")
         action = actions.get(aid)
         if action is None:
-            counts["skipped: decision without its enforcement_action"] += 1
+            counts[say("已跳过：决定没有对应的 enforcement_action", "skipped: decision without its enforcement_action")] += 1
             continue
         if d.get("decision_outcome") != "1":
-            counts["skipped: no penalty imposed (decision_outcome ≠ 1)"] += 1
+            counts[say("已跳过：未作出处罚（decision_outcome ≠ 1）", "skipped: no penalty imposed (decision_outcome ≠ 1)")] += 1
             continue
         if action.get("publicity_status") != "1":
-            counts["skipped: not published (publicity_status ≠ 1)"] += 1
+            counts[say("已跳过：未公示（publicity_status ≠ 1）", "skipped: not published (publicity_status ≠ 1)")] += 1
             continue
         if d.get("publicity_withdrawn_date"):
-            counts["skipped: publicity withdrawn"] += 1
+            counts[say("已跳过：公示已撤回", "skipped: publicity withdrawn")] += 1
             continue
         agency = agencies.get(action.get("agency_id", ""), {})
         if not agency:
-            counts["处罚机关 not found in enforcement_agency"] += 1
+            counts[say("处罚机关在 enforcement_agency 中找不到", "处罚机关 not found in enforcement_agency")] += 1
         source = agencies[source_agency] if source_agency is not None else agency
         labels = []
         for code, other in sorted(kinds.get(aid, [])):
             label = kinds_label.get(code)
             if label is None:
-                counts["unknown penalty kind code left out"] += 1
+                counts[say("未知的处罚种类代码，未导出", "unknown penalty kind code left out")] += 1
                 continue
             labels.append(f"{label}-{other}" if code == "99" and other else label)
         if not labels:
-            counts["处罚类别 empty (no penalty_decision_kind rows)"] += 1
+            counts[say("处罚类别为空（没有 penalty_decision_kind 记录）", "处罚类别 empty (no penalty_decision_kind rows)")] += 1
         try:
             fine = wan_yuan(d.get("fine_amount", ""))
             confiscated = wan_yuan(d.get("confiscation_amount", ""))
         except ValueError as exc:
-            raise ToolError(f"penalty_decision {aid}: amount {exc} is not a number; "
-                            "run `jn-exchange fix` / `validate` first") from exc
+            raise ToolError(say(f"penalty_decision {aid}：金额 {exc} 不是数字；请先运行 `jn-exchange fix` / `validate`",
+                                f"penalty_decision {aid}: amount {exc} is not a number; "
+                                "run `jn-exchange fix` / `validate` first")) from exc
         lic_name, lic_no = d.get("license_name", ""), d.get("license_no", "")
         licence = f"{lic_name}（{lic_no}）" if lic_name and lic_no else lic_name or lic_no
         if not parties.get(aid):
-            counts["skipped: decision without a party (action_counterpart role 1)"] += 1
+            counts[say("已跳过：决定没有当事人（action_counterpart 中角色 1）", "skipped: decision without a party (action_counterpart role 1)")] += 1
             continue
         if not action.get("decision_doc_no"):
-            counts["处罚决定书文号 empty"] += 1
+            counts[say("处罚决定书文号为空", "处罚决定书文号 empty")] += 1
         for cid in parties[aid]:
             cp = counterparts.get(cid)
             if cp is None:
-                counts["skipped: party not found in counterpart"] += 1
+                counts[say("已跳过：当事人在 counterpart 中找不到", "skipped: party not found in counterpart")] += 1
                 continue
             cat = cp.get("category", "")
             natural = cat == "2"
             if natural and not include_natural_persons:
-                counts["skipped: natural person (use --include-natural-persons)"] += 1
+                counts[say("已跳过：自然人（如需导出请加 --include-natural-persons）", "skipped: natural person (use --include-natural-persons)")] += 1
                 continue
             id_type = id_number = ""
             if natural:
                 id_type = id_types.get(cp.get("id_type", ""), "")
                 id_number = cp.get("id_number", "")
                 if _HASHED.match(id_number):
-                    counts["证件号码 is a keyed hash (pseudonymised package): left empty"] += 1
+                    counts[say("证件号码是带密钥的哈希值（已假名化的交换包）：留空", "证件号码 is a keyed hash (pseudonymised package): left empty")] += 1
                     id_number = ""
             row = [
                 cp.get("name", ""), category.get(cat, ""), cp.get("uscc", ""), cp.get("registration_no", ""),
@@ -217,20 +220,22 @@ def export_shuanggongshi(package: Path, out_csv: Path, *, include_natural_person
                          source_agency: str | None = None, date_format: str = "iso", encoding: str = "utf-8",
                          echo: Callable[[str], None] = lambda s: None) -> int:
     if out_csv.exists():
-        raise ToolError(f"{out_csv} already exists; give a new file name (the tools never overwrite)")
+        raise ToolError(say(f"{out_csv} 已存在；请给一个新的文件名（工具从不覆盖已有文件）",
+                            f"{out_csv} already exists; give a new file name (the tools never overwrite)"))
     if not out_csv.parent.is_dir():
-        raise ToolError(f"the folder of {out_csv} does not exist")
+        raise ToolError(say(f"{out_csv} 所在的文件夹不存在", f"the folder of {out_csv} does not exist"))
     profile = load_profile()
     counts: Counter = Counter()
     with open_package(package, profile) as pkg:
         if pkg.descriptor.get("jn:pseudonymized"):
-            echo("export: note: the package is pseudonymised; hashed 证件号码 are not exported")
+            echo(say("export：注意：该交换包已假名化，哈希后的证件号码不导出",
+                     "export: note: the package is pseudonymised; hashed 证件号码 are not exported"))
         records = build_records(pkg, profile, include_natural_persons=include_natural_persons,
                                 source_agency=source_agency, date_format=date_format, counts=counts)
     try:   # "x": never overwrite; nothing but OUT.csv is written, and it is removed on failure
         fh = out_csv.open("x", encoding=encoding, newline="")
     except OSError as exc:
-        raise ToolError(f"cannot create {out_csv}: {exc.strerror or exc}") from exc
+        raise ToolError(say(f"无法创建 {out_csv}：{exc.strerror or exc}", f"cannot create {out_csv}: {exc.strerror or exc}")) from exc
     try:
         with fh:
             w = csv.writer(fh, lineterminator="\r\n" if encoding != "utf-8" else "\n")
@@ -238,11 +243,13 @@ def export_shuanggongshi(package: Path, out_csv: Path, *, include_natural_person
             w.writerows([spreadsheet_safe(c) for c in r] for r in records)
     except UnicodeEncodeError as exc:
         out_csv.unlink(missing_ok=True)
-        raise ToolError(f"a value cannot be written in {encoding}: use --encoding utf-8") from exc
+        raise ToolError(say(f"有值无法用 {encoding} 编码写出：请用 --encoding utf-8",
+                            f"a value cannot be written in {encoding}: use --encoding utf-8")) from exc
     except BaseException:
         out_csv.unlink(missing_ok=True)
         raise
-    echo(f"export: {len(records)} 双公示 penalty records written to {out_csv}")
+    echo(say(f"export：已把 {len(records)} 条双公示行政处罚记录写入 {out_csv}",
+             f"export: {count_en(len(records), '双公示 penalty record')} written to {out_csv}"))
     for what, n in sorted(counts.items()):
-        echo(f"export: {what}: {n}")
+        echo(f"export{say('：', ': ')}{what}{say('：', ': ')}{n}")
     return len(records)

@@ -38,7 +38,8 @@ from jn_exchange import STANDARD_VERSION, __version__
 from jn_exchange.masking import show_column
 from jn_exchange.profile import FieldSpec, Profile, TableSpec
 from jn_exchange.reader.table import TableReadError, open_table
-from jn_exchange.tools._package import ToolError
+from jn_exchange.tools._package import ToolError, read_error_text
+from jn_exchange.tools.lang import say
 
 README_SHEET, CODES_SHEET, TABLES_SHEET = "README", "_codes", "_tables"
 RESERVED_SHEETS = (README_SHEET, CODES_SHEET, TABLES_SHEET)
@@ -49,6 +50,8 @@ EXCEL_MAX_CELL_CHARS = 32_767
 SEP = " · "
 SEPARATORS = ("·", "・", "•")          # what people type between code and label
 TZ = "+08:00"                           # Excel has no time zones: its date-times are Beijing time
+# a date-time typed as text, without a zone: 2024-03-15 10:00, 2024-03-15T10:00:00
+_TEXT_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 BOOLEAN_LIST = "boolean"                # the yes/no list's column in _codes
 BOOL_LABELS = {"true": "是", "false": "否"}
 BOOL_WORDS = {"true": "true", "false": "false", "是": "true", "否": "false"}
@@ -78,7 +81,7 @@ def sheet_names(tables: Iterable[str]) -> dict[str, str]:
             out[t] = t[:MAX_SHEET_NAME - 5] + "~" + hashlib.sha1(t.encode()).hexdigest()[:4]
     taken = [s.lower() for s in out.values()]
     if len(set(taken)) != len(taken) or set(taken) & {s.lower() for s in RESERVED_SHEETS}:
-        raise ToolError("two tables would share one sheet name; please report this")  # cannot happen today
+        raise ToolError(say("两张表会用到同一个工作表名；请报告此问题", "two tables would share one sheet name; please report this"))  # cannot happen today
     return out
 
 
@@ -220,9 +223,9 @@ class FieldCodec:
         if isinstance(value, bool):
             return ("true" if value else "false"), None
         if isinstance(value, dt.datetime):
-            return self._datetime(_whole_seconds(value)), None
+            return self._datetime(_whole_seconds(value))
         if isinstance(value, dt.date):
-            return self._datetime(dt.datetime.combine(value, dt.time())), None
+            return self._datetime(dt.datetime.combine(value, dt.time()))
         if isinstance(value, dt.time):
             return value.replace(microsecond=0).isoformat(), None
         if isinstance(value, (int, float)):
@@ -233,6 +236,13 @@ class FieldCodec:
         if self.kind == "string":
             return s, None                  # free text is kept exactly as typed
         s = s.strip()
+        if self.kind in ("date", "datetime"):
+            typed = _TEXT_DATETIME.fullmatch(s)
+            if typed:   # a date-time typed as text (2024-03-15 10:00): as a date-time cell
+                try:
+                    return self._datetime(dt.datetime.fromisoformat(f"{typed[1]}T{typed[2]}:{typed[3]}:{typed[4] or '00'}"))
+                except ValueError:
+                    return s, None          # no such day or time: left for validate to say
         if self.kind == "code":
             if s in self.codes:
                 return s, None
@@ -250,19 +260,21 @@ class FieldCodec:
             return BOOL_WORDS.get(s.lower(), BOOL_WORDS.get(s, s)), None
         return s, None
 
-    def _datetime(self, v: dt.datetime) -> str:
-        midnight = v.time() == dt.time()
+    def _datetime(self, v: dt.datetime) -> tuple[str, str | None]:
+        """A date-time as its field takes it: with the zone in a datetime field (Excel's times
+        are Beijing time), the day alone in a date field (a time there is said, not written)."""
         if self.kind == "datetime":
-            return v.strftime("%Y-%m-%dT%H:%M:%S") + TZ
-        if midnight:
-            return v.date().isoformat()
-        return v.strftime("%Y-%m-%dT%H:%M:%S")   # a time in a date field: kept, so validate says so
+            return v.strftime("%Y-%m-%dT%H:%M:%S") + TZ, None
+        if v.time() == dt.time():
+            return v.date().isoformat(), None
+        return v.date().isoformat(), say("日期字段中填的是日期时间，只写入了日期，时间未写入",
+                                         "a date-time in a date field: the date is written, the time left out")
 
     def _number(self, v: int | float, fmt: str | None, epoch: dt.datetime | None) -> tuple[str, str | None]:
         if self.kind in ("date", "datetime"):
             when = _excel_serial_to_datetime(float(v), epoch)
             if when is not None:   # a date whose cell lost its date format (pasted values)
-                return self._datetime(_whole_seconds(when)), None
+                return self._datetime(_whole_seconds(when))
             return plain_number(v), None
         if self.kind == "code":
             s = plain_number(v)
@@ -273,8 +285,9 @@ class FieldCodec:
             return s, None
         warning = None
         if self.kind == "string" and isinstance(v, float) and abs(v) >= 1e15:
-            warning = ("a number of 16 or more digits, which Excel keeps to 15 significant digits only: "
-                       "format the column as text and type it again")
+            warning = say("16 位以上的数字，Excel 只保留 15 位有效数字：请把该列设为文本格式后重新输入",
+                          "a number of 16 or more digits, which Excel keeps to 15 significant digits only: "
+                          "format the column as text and type it again")
         d = _format_decimals(fmt)
         if d is None and self.kind in ("integer", "number"):
             d = self.decimals
@@ -557,18 +570,20 @@ def _prefill(ws: Any, spec: TableSpec, fcs: list[FieldCodec], path: Path, echo: 
         where = [by_name.get(n) for n in table.names]
         unknown = [show_column(h, i, spec) for i, (h, w) in enumerate(zip(table.header, where)) if w is None]
         if unknown:
-            echo(f"warning: {spec.name}: columns {', '.join(unknown)} are not fields of the table; left out")
+            echo(say(f"警告：{spec.name}：列 {'、'.join(unknown)} 不是该表的字段，未写入",
+                     f"warning: {spec.name}: columns {', '.join(unknown)} are not fields of the table; left out"))
         n = 0
         for _, row in table.records:
             if all(v == "" for v in row):
                 continue
             n += 1
             if n > EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1:
-                raise ToolError(f"{spec.name} has more rows than an Excel sheet can hold "
-                                f"({EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1})")
+                raise ToolError(say(f"{spec.name} 的行数超过一个 Excel 工作表能容纳的 {EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1} 行",
+                                    f"{spec.name} has more rows than an Excel sheet can hold "
+                                    f"({EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1})"))
             ws.append(_prefilled_row(ws, spec, fcs, row, where, n))
     except TableReadError as exc:
-        raise ToolError(exc.for_user(path.name)) from exc
+        raise ToolError(read_error_text(exc, path.name, advice=True)) from exc
     return n
 
 
@@ -581,14 +596,17 @@ def _prefilled_row(ws: Any, spec: TableSpec, fcs: list[FieldCodec], row: list[st
         if w is None or text == "":
             continue
         if len(text) > EXCEL_MAX_CELL_CHARS:
-            raise ToolError(f"{spec.name} record {n} field {fcs[w].field.name}: more than "
-                            f"{EXCEL_MAX_CELL_CHARS} characters, which an Excel cell cannot hold")
+            raise ToolError(say(f"{spec.name} 第 {n} 条记录的 {fcs[w].field.name} 超过 {EXCEL_MAX_CELL_CHARS} 个字符，"
+                                "Excel 单元格容纳不下",
+                                f"{spec.name} record {n} field {fcs[w].field.name}: more than "
+                                f"{EXCEL_MAX_CELL_CHARS} characters, which an Excel cell cannot hold"))
         value, fmt = fcs[w].to_excel(text)
         try:
             values[w] = _cell(ws, value, fmt=fmt)
         except IllegalCharacterError as exc:
-            raise ToolError(f"{spec.name} record {n} field {fcs[w].field.name}: a control character "
-                            "that an Excel cell cannot hold") from exc
+            raise ToolError(say(f"{spec.name} 第 {n} 条记录的 {fcs[w].field.name} 含 Excel 单元格不能容纳的控制字符",
+                                f"{spec.name} record {n} field {fcs[w].field.name}: a control character "
+                                "that an Excel cell cannot hold")) from exc
     return values
 
 
@@ -601,12 +619,13 @@ def parse_tables(option: str | None, profile: Profile) -> list[str] | None:
     if unknown:
         import difflib
 
-        hints = [f"{u} (did you mean {m[0]}?)" if (m := difflib.get_close_matches(u, list(profile.tables), 1)) else u
-                 for u in unknown]
-        raise ToolError(f"not tables of the standard: {', '.join(hints)} (the README sheet of a full template "
-                        "lists every table)")
+        hints = [say(f"{u}（是否指 {m[0]}？）", f"{u} (did you mean {m[0]}?)")
+                 if (m := difflib.get_close_matches(u, list(profile.tables), 1)) else u for u in unknown]
+        raise ToolError(say(f"不是本规范的表：{'、'.join(hints)}（完整模板的 README 工作表列出了所有表）",
+                            f"not tables of the standard: {', '.join(hints)} (the README sheet of a full template "
+                            "lists every table)"))
     if not wanted:
-        raise ToolError("--tables names no table")
+        raise ToolError(say("--tables 未列出任何表名", "--tables names no table"))
     return [t for t in profile.tables if t in wanted]
 
 
