@@ -25,11 +25,21 @@ def _written(paths: list[str]) -> list[str]:
     return [p for p in paths if (DOCS_ZH / p).is_file()]
 
 
+def _regulations(title: str) -> list[str]:
+    """The published texts of the regulations the standard cites (docs/zh/regulations/)."""
+    texts = sorted(p.name for p in (DOCS_ZH / "regulations").glob("[0-9]*.md"))
+    if not texts:
+        return []
+    return [f"    - {title}:", "        - regulations/index.md", *(f"        - regulations/{t}" for t in texts)]
+
+
 def _nav(ctx: pages.Ctx, rules: list[Any]) -> list[str]:
     z = {k: v["zh"] for k, v in NAV.items()}
     lines = [f"- {z['about']}:", "    - index.md", "    - vendor-guide.md",
-             *[f"    - {p}" for p in _written(["security.md"])], "    - versioning.md",
+             *[f"    - {p}" for p in _written(["service-vendors.md", "service-office.md", "security.md"])],
+             "    - versioning.md",
              "    - changelog.md", "    - benchmark.md", "    - scale.md",
+             *_regulations(z["regulations"]),
              f"- {z['reference']}:", "    - reference/index.md",
              f"    - {z['tables']}:", "        - reference/tables/index.md"]
     for m, names in ctx.module_tables():
