@@ -191,9 +191,9 @@ def sample(out: Path, rows: int, seed: int, as_zip: bool, as_json: bool, checksu
 
 
 def _register_tools() -> None:
-    from jn_exchange.tools import cli_repair, cli_sheets
+    from jn_exchange.tools import cli_release, cli_repair, cli_sheets
 
-    for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS]:
+    for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS, *cli_release.COMMANDS]:
         main.add_command(cmd)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jn_exchange import STANDARD_VERSION, __version__, business
 from jn_exchange.config import Config
-from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash
+from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash, check_support
 from jn_exchange.engine import Engine, EngineSettings
 from jn_exchange.engine.keys import ForeignKey, KeyFindings
 from jn_exchange.filechecks import check_file, check_header
@@ -57,10 +57,13 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             work = Path(tmp)
             sha = source.sha256
             try:
-                pkg = open_package(source, profile, collector, config.limits, work)
+                # judged by the model of the version it declares, while that version is supported
+                pkg = open_package(source, None, collector, config.limits, work)
+                check_support(pkg.standard_version, as_of, collector)
+                profile = pkg.profile or profile
                 declared_version = pkg.standard_version
                 check_declared_schemas(pkg.root, pkg.descriptor, [(r.index, r.name) for r in pkg.tables],
-                                       pkg.pseudonymized, collector, config.limits.max_descriptor_bytes)
+                                       pkg.pseudonymized, collector, config.limits.max_descriptor_bytes, profile)
                 checked = _check_tables(RunContext(
                     root=pkg.root, refs=tuple(pkg.tables), work=work, profile=profile, collector=collector,
                     config=config, as_of=as_of, memory_limit=memory_limit, progress=progress,
