@@ -11,6 +11,8 @@ timestamps):
 - `docs/{zh,en}/reference/**`: tables, code lists, identifier rules, ER diagrams, downloads;
 - `docs/{zh,en}/rules/**`: one page per rule code and the rules index;
 - `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.md` (written by the benchmark script);
+- `docs/{zh,en}/versions.md` and `changelog-<version>.md`: the releases, their support and the diff of
+  each release from the one before (`versionpages`);
 - the limits block of the hand-written `docs/{zh,en}/security.md`: from `jn_exchange.config.Limits`
   and the reader's fixed bounds (`limitstable`);
 - `docs/downloads/**`: copies of generated artifacts and the zipped example package (the SQL DDL
@@ -27,7 +29,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from docsgen import limitstable, pages
+from docsgen import limitstable, pages, versionpages
 from docsgen.context import load_context
 from docsgen.downloads import download_names, written_downloads
 from docsgen.identifierpage import identifiers_page
@@ -74,6 +76,9 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
         for r in rules:
             md[f"{lang}/rules/{r.code}.md"] = rule_page(r, cases, lang, table_names)
         md[f"{lang}/benchmark.md"] = pages.benchmark_page(bench, lang)
+        md[f"{lang}/versions.md"] = versionpages.versions_page(lang)
+        for version in versionpages.changelog_versions():
+            md[f"{lang}/changelog-{version}.md"] = versionpages.changelog_page(version, lang)
         security = docs_dir / lang / limitstable.PAGE
         if security.is_file():   # written by hand, but for its block of limits
             md[f"{lang}/{limitstable.PAGE}"] = limitstable.render_security_page(security.read_text(encoding="utf-8"), lang)

@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
-from jn_exchange.business import calendar, texts
+from jn_exchange import versions
+from jn_exchange.business import calendar, scope, texts
 from jn_exchange.engine import Engine
 from jn_exchange.findings import Collector
 from jn_exchange.masking import masks, show
@@ -80,6 +81,7 @@ def wrap(rule: Rule, limit: int) -> str:
 def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     calendar.install(con, max(as_of.year, dt.date.today().year) + 5)
     texts.install(con)
+    scope.install(con)   # the codes' bounds of JN-COD-001, from the model
 
 
 def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, pool: ThreadPoolExecutor,
@@ -88,7 +90,9 @@ def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, poo
     those reading a table in `skip_tables` (declared but unreadable: its structural finding
     says why). A table the package does not declare at all is an empty table, and rules judge
     it as such. `prepare` must have installed the calendar and macros first."""
-    rules = [r for r in business_rules() if collector.enabled(r.code) and not set(r.reads) & set(skip_tables)]
+    version = engine.profile.standard_version   # a rule with `since:` needs that version's model
+    rules = [r for r in business_rules() if collector.enabled(r.code) and not set(r.reads) & set(skip_tables)
+             and versions.applies_to(r.extra.get("since"), version)]
     if not rules:
         return
 
