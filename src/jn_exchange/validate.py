@@ -122,7 +122,7 @@ def _check_tables(run: RunContext) -> TablesChecked:
     checked = TablesChecked(manifest=[f"datapackage.json\t{file_sha256(run.root / 'datapackage.json')}"])
     settings = EngineSettings(limits=run.config.limits, memory_limit=run.memory_limit,
                               threads=max(1, (os.cpu_count() or 2) // workers), pseudonymized=run.pseudonymized,
-                              view_columns=business.names_used())
+                              view_columns=business.names_used(), session=business.session_sql(run.as_of))
     engine = Engine(run.work / "engine", run.profile, run.collector, settings)
     deadline = run.deadline
     if deadline is not None:   # every connection of the run stops when the time is up

@@ -18,3 +18,6 @@ class EngineSettings:
     # the columns the typed views carry (None: all): binding ~30 casts per view for every
     # rule cost more than running the rules, so only the names the rules use are kept
     view_columns: frozenset[str] | None = None
+    # statements every connection of the run starts with (DuckDB's variables belong to one
+    # connection: the business rules' `as_of` is set once per worker, not once per rule)
+    session: tuple[str, ...] = ()
