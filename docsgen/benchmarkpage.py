@@ -146,7 +146,7 @@ def _megabytes(limit: str) -> float:
     return float(text) / 1e6
 
 
-def _table(head: list[str], rows: list[list[str]], align: str) -> list[str]:
+def _table(head: list[str], rows: list[list[str]], align: list[str]) -> list[str]:
     return ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|", *("| " + " | ".join(r) + " |" for r in rows), ""]
 
 
