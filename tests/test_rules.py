@@ -118,6 +118,7 @@ def test_edge_spaces_rule_agrees_with_the_text_policy():
     """JN-CELL-014's SQL finds exactly the characters `jn_exchange.text.EDGE_SPACES` strips."""
     when = registry()["JN-CELL-014"].check["when"]
     con = duckdb.connect()
+    cells.install_macros(con)   # jn_edge_space
     sql = f"SELECT {cells.render(when, {'c': '$1'})}"
 
     def flagged(value: str) -> bool:

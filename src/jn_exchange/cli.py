@@ -64,7 +64,8 @@ FORMATS = ("text", "json", "html", "junit", "sarif")
               help="Judge the package as of this date (default: today), for reproducible results.")
 @click.option("--max-examples", type=click.IntRange(1, 100000), default=None,
               help="Stored findings per rule and table (counts are always exact).")
-@click.option("--memory-limit", default="1GB", show_default=True, help="Memory the engine may use before spilling to disk.")
+@click.option("--memory-limit", default="512MB", show_default=True,
+              help="Memory the engine may use before spilling to the run's private folder (e.g. 4GB).")
 @click.option("--limit", "limit_options", metavar="NAME=VALUE", multiple=True,
               help="Set a safety limit (repeatable; over limits: in --config), a positive integer: "
                    + ", ".join(LIMIT_NAMES) + ". E.g. --limit max_rows_per_table=100000000 --limit max_seconds=3600. "

@@ -22,11 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from jn_exchange import STANDARD_VERSION, __version__, business
 from jn_exchange.config import Config
 from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash, check_support
 from jn_exchange.engine import Engine, EngineSettings
 from jn_exchange.engine.keys import ForeignKey, KeyFindings
+from jn_exchange.engine.settings import DEFAULT_MEMORY_LIMIT
 from jn_exchange.filechecks import check_file, check_header
 from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
 from jn_exchange.package import InputError, file_sha256, identify, open_package
@@ -39,7 +42,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: Severity = Severity.ERROR,
-             progress: Progress | None = None, memory_limit: str = "1GB") -> ValidationResult:
+             progress: Progress | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> ValidationResult:
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
     source = identify(path)
@@ -78,6 +81,10 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             raise deadline.exceeded() from None
         if isinstance(exc, PermissionError):
             raise InputError(f"permission denied: {exc}") from exc
+        if isinstance(exc, duckdb.OutOfMemoryException) or isinstance(exc.__cause__, duckdb.OutOfMemoryException):
+            # a step that cannot spill (a hash table, a sort run) needs more than the limit given
+            raise InputError(f"the memory limit {memory_limit} is too small for this package (some steps cannot "
+                             f"spill to disk); give more with --memory-limit, e.g. {DEFAULT_MEMORY_LIMIT}") from exc
         raise
     deadline.check()   # a step interrupted at the end may have left findings of its own
     return ValidationResult(
@@ -99,7 +106,7 @@ class RunContext:
     collector: Collector
     config: Config
     as_of: dt.date
-    memory_limit: str = "1GB"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
     progress: Progress | None = None
     pseudonymized: bool = False
     declared: frozenset[str] = frozenset()   # every resource name the descriptor declares
@@ -125,7 +132,7 @@ def _check_tables(run: RunContext) -> TablesChecked:
     checked = TablesChecked(manifest=[f"datapackage.json\t{file_sha256(run.root / 'datapackage.json')}"])
     settings = EngineSettings(limits=run.config.limits, memory_limit=run.memory_limit,
                               threads=max(1, (os.cpu_count() or 2) // workers), pseudonymized=run.pseudonymized,
-                              view_columns=business.names_used())
+                              view_columns=business.names_used(), session=business.session_sql(run.as_of))
     engine = Engine(run.work / "engine", run.profile, run.collector, settings)
     deadline = run.deadline
     if deadline is not None:   # every connection of the run stops when the time is up
