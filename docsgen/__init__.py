@@ -5,12 +5,14 @@ package): run `.venv/bin/python -m docsgen [--check]` from the repository root, 
 Reads committed artifacts and repository files: the package profile, Table Schemas and code
 lists in `src/jn_exchange/generated/` (through `jn_exchange.profile`), the rule registry, the
 conformance corpus (`tests/conformance/`, whose operations describe themselves), the example
-package and `benchmarks/validator-speed.md`. Writes, deterministically (stable order, no
+package and `benchmarks/validator-speed.json`. Writes, deterministically (stable order, no
 timestamps):
 
 - `docs/{zh,en}/reference/**`: tables, code lists, identifier rules, ER diagrams, downloads;
 - `docs/{zh,en}/rules/**`: one page per rule code and the rules index;
-- `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.md` (written by the benchmark script);
+- `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.json` (written by the benchmark script);
+- `docs/{zh,en}/versions.md` and `changelog-<version>.md`: the releases, their support and the diff of
+  each release from the one before (`versionpages`);
 - the limits block of the hand-written `docs/{zh,en}/security.md`: from `jn_exchange.config.Limits`
   and the reader's fixed bounds (`limitstable`);
 - `docs/downloads/**`: copies of generated artifacts and the zipped example package (the SQL DDL
@@ -24,10 +26,11 @@ fails on any.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from docsgen import limitstable, pages
+from docsgen import benchmarkpage, limitstable, pages, versionpages
 from docsgen.context import load_context
 from docsgen.downloads import download_names, written_downloads
 from docsgen.identifierpage import identifiers_page
@@ -42,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Folders (relative to docs/) that belong to the generator: files in them that it no longer
 # produces are deleted by generate_docs and reported by check_docs.
 GENERATED_DIRS = ("zh/reference", "en/reference", "zh/rules", "en/rules", "downloads")
-BENCHMARK_SOURCE = ROOT / "benchmarks" / "validator-speed.md"   # written by benchmarks/validator_speed.py
+BENCHMARK_SOURCE = ROOT / "benchmarks" / "validator-speed.json"   # written by benchmarks/validator_speed.py
 
 
 def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
@@ -52,7 +55,7 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
     cases = load_cases()
     table_names = set(ctx.tables)
     users = ctx.codelist_users()
-    bench = BENCHMARK_SOURCE.read_text(encoding="utf-8") if BENCHMARK_SOURCE.is_file() else None
+    bench = json.loads(BENCHMARK_SOURCE.read_text(encoding="utf-8")) if BENCHMARK_SOURCE.is_file() else None
     downloads = written_downloads(root)
 
     md: dict[str, str] = {}
@@ -73,7 +76,10 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
         md[f"{lang}/rules/index.md"] = rules_index(rules, lang)
         for r in rules:
             md[f"{lang}/rules/{r.code}.md"] = rule_page(r, cases, lang, table_names)
-        md[f"{lang}/benchmark.md"] = pages.benchmark_page(bench, lang)
+        md[f"{lang}/benchmark.md"] = benchmarkpage.benchmark_page(bench, lang)
+        md[f"{lang}/versions.md"] = versionpages.versions_page(lang)
+        for version in versionpages.changelog_versions():
+            md[f"{lang}/changelog-{version}.md"] = versionpages.changelog_page(version, lang)
         security = docs_dir / lang / limitstable.PAGE
         if security.is_file():   # written by hand, but for its block of limits
             md[f"{lang}/{limitstable.PAGE}"] = limitstable.render_security_page(security.read_text(encoding="utf-8"), lang)

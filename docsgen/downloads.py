@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docsgen.sitefiles import SITE_FOLDER, served_from_package
 from jn_exchange import profile as profile_mod
+from jn_exchange import versions
 
 COPIED_PATTERNS = ("*.schema.json", "package-profile.json", "codelists.json", "tableschemas/*.json", "*.xlsx")
 REPORT_SCHEMA_CANDIDATES = ("generated/report.schema.json", "data/report.schema.json",
@@ -47,6 +48,9 @@ def written_downloads(root: Path) -> dict[str, bytes]:
     example = root / "examples" / "jinan-sample"
     if (example / "datapackage.json").is_file():
         out["jinan-sample.zip"] = _zip_folder(example)
+    for rel in versions.RELEASES:   # a past version's example, from its frozen copy
+        if rel.frozen is not None and (rel.frozen / "example" / "jinan-sample").is_dir():
+            out[f"{rel.version}/jinan-sample.zip"] = _zip_folder(rel.frozen / "example" / "jinan-sample")
     return dict(sorted(out.items()))
 
 

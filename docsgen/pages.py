@@ -1,5 +1,5 @@
 """Reference pages generated from the committed package profile: tables, code lists, the
-table index, entity-relationship diagrams, identifier rules, downloads and benchmark."""
+table index, entity-relationship diagrams, identifier rules and downloads."""
 
 from __future__ import annotations
 
@@ -582,7 +582,7 @@ def er_index(ctx: Ctx, lang: str) -> str:
     return "\n".join(out)
 
 
-# --------------------------------------------------------------------------- downloads & benchmark
+# --------------------------------------------------------------------------- downloads
 
 
 DOWNLOAD_DESCRIPTIONS = {
@@ -645,27 +645,4 @@ def downloads_page(files: list[str], ctx: Ctx, lang: str) -> str:
             else:
                 out.append(f"- [{Path(f).name}]({up}{f})")
         out.append("")
-    return "\n".join(out)
-
-
-def benchmark_page(figures: str | None, lang: str) -> str:
-    zh = lang == "zh"
-    out = ["# 性能测试" if zh else "# Benchmark", ""]
-    if zh:
-        out += ["本页给出 `jn-exchange validate` 在不同规模交换包上的耗时和内存。测试在 2 核、24 GiB 内存的机器上进行，"
-                "由代码仓库 `benchmarks/` 中的脚本运行并写入本页。", ""]
-    else:
-        out += ["Time and memory of `jn-exchange validate` on packages of different sizes, measured on a machine with "
-                "2 cores and 24 GiB of memory by the scripts in the repository's `benchmarks/` folder.", ""]
-    if figures and figures.strip():
-        body = figures.strip().splitlines()
-        if body and body[0].startswith("# "):  # the page has its own title
-            body = body[1:]
-        out += ["\n".join(body).strip(), ""]
-    else:
-        out += ["!!! note " + ('"尚无数据"' if zh else '"No figures yet"'), "",
-                "    " + ("测得的数据将显示在这里。" if zh else "Measured figures will appear here."), "",
-                "| " + (" | ".join(["交换包", "行数", "耗时（秒）", "峰值内存（MiB）"] if zh
-                                   else ["Package", "Rows", "Time (s)", "Peak memory (MiB)"])) + " |",
-                "|---|---|---|---|", "| — | — | — | — |", ""]
     return "\n".join(out)

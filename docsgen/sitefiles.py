@@ -8,10 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from jn_exchange import profile as profile_mod
+from jn_exchange import versions
 
 # patterns under src/jn_exchange/generated/; served as docs/downloads/<the same path>
 FROM_PACKAGE_AT_BUILD = ("ddl/*.sql",)
 SITE_FOLDER = "downloads"
+
+
+# a past version's frozen artifacts, served as docs/downloads/<version>/<the same path>
+FROM_FROZEN_AT_BUILD = ("package-profile.json", "codelists.json", "jn_exchange.schema.json", "tableschemas/*.json", "ddl/*.sql")
 
 
 def served_from_package() -> dict[str, Path]:
@@ -22,4 +27,11 @@ def served_from_package() -> dict[str, Path]:
         for p in sorted(gen.glob(pattern)):
             if p.is_file():
                 out[f"{SITE_FOLDER}/{p.relative_to(gen).as_posix()}"] = p
+    for rel in versions.RELEASES:
+        if rel.frozen is None:
+            continue
+        for pattern in FROM_FROZEN_AT_BUILD:
+            for p in sorted(rel.generated.glob(pattern)):
+                if p.is_file():
+                    out[f"{SITE_FOLDER}/{rel.version}/{p.relative_to(rel.generated).as_posix()}"] = p
     return out

@@ -169,6 +169,9 @@ class _Recorder:
         self.statements.append(sql)
         return self.con.execute(sql) if params is None else self.con.execute(sql, params)
 
+    def executemany(self, sql: str, rows: Any) -> Any:   # data (jn_code_bounds), not a macro
+        return self.con.executemany(sql, rows)
+
 
 def prepare_duckdb(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, Macro]:
     """Install the calendar and every macro in `con` (as the validator does) and return the
@@ -346,6 +349,7 @@ def duckdb_rules(files: dict[str, Path], profile: Profile, rules: list[Rule], as
     load_s = time.perf_counter() - t0
     macros = prepare_duckdb(con, as_of)
     calendar = con.execute("SELECT day, workday, known, workday_seq FROM jn_calendar ORDER BY day").fetchall()
+    bounds = con.execute("SELECT * FROM jn_code_bounds ORDER BY codelist, code").fetchall()
     runs: dict[str, RuleRun] = {}
     for rule in rules:
         run = runs[rule.code] = RuleRun()
@@ -360,7 +364,7 @@ def duckdb_rules(files: dict[str, Path], profile: Profile, rules: list[Rule], as
         run.seconds = time.perf_counter() - t
         _keep(run, cols, result)
     con.close()
-    return runs, macros, calendar, load_s
+    return runs, macros, (calendar, bounds), load_s
 
 
 def _keep(run: RuleRun, cols: list[str], result: list) -> None:
@@ -445,11 +449,17 @@ def _empty_view_sql(spec: TableSpec, names: frozenset[str]) -> str:
     return to_spark("SELECT NULL::BIGINT AS _rowid, " + ", ".join(cols) + " WHERE false")
 
 
-def spark_calendar(spark: Any, rows: list[tuple]) -> None:
-    """DuckDB's jn_calendar (one row a day, from 2019 to a few years ahead) as a cached view."""
-    df = spark.createDataFrame(rows, "day DATE, workday BOOLEAN, known BOOLEAN, workday_seq BIGINT")
+def spark_calendar(spark: Any, tables: tuple[list[tuple], list[tuple]]) -> None:
+    """DuckDB's jn_calendar (one row a day, from 2019 to a few years ahead) and jn_code_bounds
+    (the codes' periods and districts, business/scope.py) as cached views."""
+    calendar, bounds = tables
+    df = spark.createDataFrame(calendar, "day DATE, workday BOOLEAN, known BOOLEAN, workday_seq BIGINT")
     df.cache().count()
     df.createOrReplaceTempView("jn_calendar")
+    df = spark.createDataFrame(bounds, "codelist STRING, codelist_title STRING, code STRING, valid_from DATE, "
+                                       "valid_to DATE, scope STRING, allowed STRING, allowed_en STRING")
+    df.cache().count()
+    df.createOrReplaceTempView("jn_code_bounds")
 
 
 def spark_rules(spark: Any, transpiled: dict[str, Transpiled]) -> dict[str, RuleRun]:

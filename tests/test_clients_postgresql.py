@@ -130,8 +130,8 @@ def test_docs_page_shows_the_load_script_the_tests_run():
 def test_ddl_creates_every_table_with_its_keys(pg, ddl):
     db = pg.new_db()
     pg.psql("-f", str(GENERATED / "ddl" / ddl), db=db)
-    assert pg.value("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db) == "63"
-    assert pg.value("SELECT count(*) FROM pg_constraint WHERE contype = 'f'", db) == "152"
+    assert pg.value("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db) == "67"
+    assert pg.value("SELECT count(*) FROM pg_constraint WHERE contype = 'f'", db) == "158"
     assert pg.value("SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND pg_get_constraintdef(oid) LIKE '%~%'",
                     db) != "0"
 

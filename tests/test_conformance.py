@@ -24,7 +24,8 @@ def _run(path: Path, limits: dict[str, int] | None = None):
 
 def test_every_rule_has_a_failing_case():
     covered = {c["rule"] for c in CASES if not c.get("passes")}
-    missing = sorted(set(registry()) - covered)
+    live = {code for code, r in registry().items() if not r.deprecated}   # a retired code is never reported
+    missing = sorted(live - covered)
     assert not missing, f"rules without a failing conformance case: {missing}"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jn_exchange import STANDARD_VERSION
 from jn_exchange.config import Config, Limits
 from jn_exchange.descriptor import Fatal
 from jn_exchange.findings import Collector
@@ -51,8 +52,8 @@ def test_every_form_opens_to_the_same_tables(tmp_path, form):
     collector = Collector()
     pkg = open_package(source, load_profile(), collector, Limits(), tmp_path / "work")
     assert not collector.tallies
-    assert len(pkg.tables) == 63 and pkg.table("counterpart") is not None
-    assert pkg.standard_version == "1.0.0"
+    assert len(pkg.tables) == 67 and pkg.table("counterpart") is not None
+    assert pkg.standard_version == STANDARD_VERSION
 
 
 def test_not_a_package_is_an_input_error(tmp_path):

@@ -48,7 +48,8 @@ def test_macros_agree_with_the_table(t, con):
     ("2", "2025-02-01", True), ("2", "2025-01-31", False), ("3", "2025-06-01", False),
 ])
 def test_supervision_scope(basis, day, expected, con):
-    assert con.execute("SELECT jn_sup_scope(?, ?::DATE)", [basis, day]).fetchone()[0] is expected
+    # a 历城区 supervising body: the division is tests/test_scope.py's subject
+    assert con.execute("SELECT jn_sup_scope(?, '370112', ?::DATE)", [basis, day]).fetchone()[0] is expected
 
 
 def test_fault_scope_falls_back_to_the_verification_date(con):

@@ -3,4 +3,4 @@
 __version__ = "1.0.0.dev0"
 
 # The version of the standard (the LinkML model) that this release implements and validates.
-STANDARD_VERSION = "1.0.0"
+STANDARD_VERSION = "1.1.0"

@@ -76,7 +76,8 @@ FORMATS = ("text", "json", "html", "junit", "sarif")
                    "stays fail, and the report says how many were not listed).")
 @click.option("--max-examples", type=click.IntRange(1, 100000), default=None,
               help="Stored findings per rule and table (counts are always exact).")
-@click.option("--memory-limit", default="1GB", show_default=True, help="Memory the engine may use before spilling to disk.")
+@click.option("--memory-limit", default="512MB", show_default=True,
+              help="Memory the engine may use before spilling to the run's private folder (e.g. 4GB).")
 @click.option("--limit", "limit_options", metavar="NAME=VALUE", multiple=True,
               help="Set a safety limit (repeatable; over limits: in --config), a positive integer: "
                    + ", ".join(LIMIT_NAMES) + ". E.g. --limit max_rows_per_table=100000000 --limit max_seconds=3600. "
@@ -302,9 +303,9 @@ def _os_error(exc: OSError) -> str:
 
 def _register_tools() -> None:
     from jn_exchange.service import cli as service_cli
-    from jn_exchange.tools import cli_repair, cli_sheets
+    from jn_exchange.tools import cli_release, cli_repair, cli_sheets
 
-    for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS, *service_cli.COMMANDS]:
+    for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS, *cli_release.COMMANDS, *service_cli.COMMANDS]:
         main.add_command(cmd)
 
 

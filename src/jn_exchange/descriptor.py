@@ -4,6 +4,7 @@ the package folder. `jn_exchange.package` calls it for the validator and the too
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jn_exchange import STANDARD_VERSION
+from jn_exchange import versions
 from jn_exchange.findings import Collector
 from jn_exchange.profile import Profile, TableSpec
 from jn_exchange.reader.jsondoc import JsonProblem, load_json, not_an_object
@@ -65,17 +66,38 @@ def read_descriptor(root: Path, profile: Profile, collector: Collector, *, max_b
 
 
 def check_version(declared: Any, collector: Collector) -> None:
-    supported = STANDARD_VERSION
-    if not isinstance(declared, str) or not SEMVER.match(declared):
+    """The declared version against the versions this software knows (`jn_exchange.versions`):
+    one it does not know stops the validation (a newer minor version is judged by the current)."""
+    verdict = versions.classify(declared)
+    if verdict.kind == "invalid":
         collector.add(make_finding("JN-PKG-003", value=json.dumps(declared, ensure_ascii=False)))
-        return
-    major, minor = (int(x) for x in declared.split(".")[:2])
-    smajor, sminor = (int(x) for x in supported.split(".")[:2])
-    if major != smajor:
-        collector.add(make_finding("JN-PKG-004", value=declared, supported=f"{smajor}.x"))
-        raise Fatal()
-    if minor > sminor:
-        collector.add(make_finding("JN-PKG-005", value=declared, supported=supported))
+    elif verdict.kind == "newer":
+        collector.add(make_finding("JN-PKG-005", value=declared, supported=versions.current().version))
+    elif verdict.kind in ("other_major", "unknown"):
+        _unsupported(declared, verdict, dt.date.today(), collector)
+
+
+def check_support(declared: Any, as_of: dt.date, collector: Collector) -> None:
+    """A known version whose support has ended on `as_of` stops the validation too."""
+    verdict = versions.classify(declared, as_of)
+    if verdict.kind == "expired":
+        _unsupported(declared, verdict, as_of, collector)
+
+
+def _unsupported(declared: str, verdict: versions.Verdict, as_of: dt.date, collector: Collector) -> None:
+    collector.add(make_finding("JN-PKG-004", value=declared, reason=_unsupported_reason(verdict),
+                               supported=", ".join(r.version for r in versions.supported(as_of))))
+    raise Fatal()
+
+
+def _unsupported_reason(verdict: versions.Verdict) -> dict[str, str]:
+    if verdict.kind == "expired":
+        return zh_en(f"对该版本的支持已于 {verdict.until} 结束，请用 jn-exchange upgrade 转换为 {versions.current().version}",
+                     f"its support ended on {verdict.until}; convert the package with jn-exchange upgrade to "
+                     f"{versions.current().version}")
+    if verdict.kind == "other_major":
+        return zh_en("主版本号不同的规范不兼容", "a different major version is incompatible")
+    return zh_en("规范没有发布过这个版本", "the standard has no such version")
 
 
 def _resources(root: Path, desc: dict[str, Any], profile: Profile, collector: Collector) -> list[ResourceRef]:

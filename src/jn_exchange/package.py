@@ -11,6 +11,7 @@ this; none of them looks at the input's form or parses a descriptor on its own."
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from jn_exchange.config import Limits
-from jn_exchange.descriptor import Fatal, ResourceRef, read_descriptor
+from jn_exchange.descriptor import Fatal, ResourceRef, read_descriptor, resolve_inside
 from jn_exchange.findings import Collector
-from jn_exchange.profile import Profile
+from jn_exchange.profile import Profile, load_profile, load_version_profile
+from jn_exchange.reader.jsondoc import JsonProblem, load_json
 
 KINDS = ("folder", "descriptor", "zip", "json")
 
@@ -52,6 +54,7 @@ class Package:
     root: Path                    # the folder holding datapackage.json (private for zip/json)
     descriptor: dict[str, Any]
     resources: list[ResourceRef]  # every declared resource whose file can be read
+    profile: Profile | None = None   # the model it was opened with (its declared version's, if asked)
 
     @property
     def tables(self) -> list[ResourceRef]:
@@ -124,14 +127,57 @@ def unpack(source: Source, profile: Profile, collector: Collector, limits: Limit
     return path.parent if kind == "descriptor" else path
 
 
-def open_package(source: Source, profile: Profile, collector: Collector, limits: Limits, work: Path, *,
+def open_package(source: Source, profile: Profile | None, collector: Collector, limits: Limits, work: Path, *,
                  accept_gb18030: bool = False) -> Package:
-    """Open the package in any form. Raises Fatal when it cannot be read further (its finding
-    is in `collector`)."""
-    root = unpack(source, profile, collector, limits, work)
+    """Open the package in any form. `profile` None: with the model of the version the package
+    declares (`jn_exchange.versions`; the current one for a version it does not know). Raises
+    Fatal when it cannot be read further (its finding is in `collector`)."""
+    if profile is None and source.kind == "json":   # its CSV is written by the version's tables
+        profile = _profile_of(_json_form_version(source.path))
+    root = unpack(source, profile or load_profile(), collector, limits, work)
+    if profile is None:
+        profile = _profile_of(_declared_version(root, limits))
     desc, refs = read_descriptor(root, profile, collector, max_bytes=limits.max_descriptor_bytes,
                                  accept_gb18030=accept_gb18030)
-    return Package(source, root, desc, refs)
+    return Package(source, root, desc, refs, profile)
+
+
+def _profile_of(declared: Any) -> Profile:
+    from jn_exchange import versions
+
+    verdict = versions.classify(declared)
+    return load_version_profile(verdict.judged_by.version) if verdict.kind == "known" else load_profile()
+
+
+def _declared_version(root: Path, limits: Limits) -> Any:
+    """The descriptor's standard_version, read ahead of the descriptor's checks (which report
+    whatever makes it unreadable)."""
+    path = root / "datapackage.json"
+    if resolve_inside(root, "datapackage.json") is None or not path.is_file():
+        return None
+    try:
+        desc = load_json(path, max_bytes=limits.max_descriptor_bytes, accept_gb18030=True)
+    except (JsonProblem, OSError):
+        return None
+    return desc.get("standard_version") if isinstance(desc, dict) else None
+
+
+_JSON_FORM_VERSION = re.compile(rb'^\s*\{\s*"standard_version"\s*:\s*"([^"\\]{1,64})"')
+
+
+def _json_form_version(path: Path) -> Any:
+    """The JSON form's standard_version: from its first bytes where it is written first (as every
+    writer of the standard does), else from the whole document."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).removeprefix(b"\xef\xbb\xbf")
+        m = _JSON_FORM_VERSION.match(head)
+        if m:
+            return m.group(1).decode("utf-8", errors="replace")
+        doc = load_json(path)
+    except (JsonProblem, OSError):
+        return None   # the reader of the JSON form reports it
+    return doc.get("standard_version") if isinstance(doc, dict) else None
 
 
 def file_sha256(path: Path) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.descriptor import resolve_inside
 from jn_exchange.findings import Collector
-from jn_exchange.profile import GENERATED, load_profile
+from jn_exchange.profile import GENERATED, Profile, load_profile
 from jn_exchange.reader.jsondoc import JsonProblem, load_json
 from jn_exchange.rules import make_finding, zh_en
 
@@ -44,32 +44,36 @@ def schema_path(table: str) -> str:
     return f"{SCHEMA_FOLDER}/{table}.json"
 
 
-def standard_schema_file(table: str, pseudonymized: bool = False) -> Path:
+def standard_schema_file(table: str, pseudonymized: bool = False, generated: Path = GENERATED) -> Path:
     """The standard's generated Table Schema of `table` (its pseudonymised variant if asked
-    and generated)."""
-    variant = GENERATED / "tableschemas-pseudonymized" / f"{table}.json"
-    return variant if pseudonymized and variant.is_file() else GENERATED / "tableschemas" / f"{table}.json"
+    and generated); `generated`: the artifacts of another version (`Profile.folder`)."""
+    variant = generated / "tableschemas-pseudonymized" / f"{table}.json"
+    return variant if pseudonymized and variant.is_file() else generated / "tableschemas" / f"{table}.json"
 
 
-def declare(resource: dict[str, Any], table: str) -> None:
-    """Point a resource at the schema copy the package carries; keep the canonical URL as its id."""
+def declare(resource: dict[str, Any], table: str, version: str | None = None) -> None:
+    """Point a resource at the schema copy the package carries; keep the canonical URL (of
+    `version`, default the current) as its id."""
     resource["schema"] = schema_path(table)
-    resource["jn:schema"] = canonical_url(table)
+    resource["jn:schema"] = canonical_url(table, version or STANDARD_VERSION)
 
 
-def write_schemas(folder: Path, tables: Iterable[str], pseudonymized: bool = False) -> None:
+def write_schemas(folder: Path, tables: Iterable[str], pseudonymized: bool = False, generated: Path = GENERATED) -> None:
     """Copy the standard's Table Schemas of `tables` into `folder/schemas/`."""
     target = folder / SCHEMA_FOLDER
     target.mkdir(exist_ok=True)
     for t in tables:
-        shutil.copyfile(standard_schema_file(t, pseudonymized), target / f"{t}.json")
+        shutil.copyfile(standard_schema_file(t, pseudonymized, generated), target / f"{t}.json")
 
 
 # ---------------------------------------------------------------------------------- the check
 def check_declared_schemas(root: Path, descriptor: dict[str, Any], tables: Iterable[tuple[int, str]],
-                           pseudonymized: bool, collector: Collector, max_bytes: int) -> None:
+                           pseudonymized: bool, collector: Collector, max_bytes: int,
+                           profile: Profile | None = None) -> None:
     """Compare the schema each table resource declares (by its index in `resources`) with the
-    standard's own. A resource that declares none is judged by the standard alone."""
+    standard's own (of `profile`'s version; default the current). A resource that declares none
+    is judged by the standard alone."""
+    generated = profile.folder if profile is not None else GENERATED
     resources = descriptor.get("resources") or []
     for index, table in tables:
         declared = resources[index].get("schema") if isinstance(resources[index], dict) else None
@@ -78,19 +82,19 @@ def check_declared_schemas(root: Path, descriptor: dict[str, Any], tables: Itera
         schema = _read_declared(root, table, declared, collector, max_bytes)
         if schema is None:
             continue
-        diffs = differences(normative(schema), _standard_normative(table, pseudonymized))
+        diffs = differences(normative(schema), _standard_normative(table, pseudonymized, generated))
         if diffs:
             shown = "; ".join(diffs[:_MAX_SHOWN]) + (f" (+{len(diffs) - _MAX_SHOWN})" if len(diffs) > _MAX_SHOWN else "")
             collector.add(make_finding("JN-PKG-014", resource=table, count=len(diffs), detail=shown))
 
 
 @cache
-def _standard_normative(table: str, pseudonymized: bool) -> dict[str, Any]:
-    """The standard's schema of `table` as compared (read once per process: the full profile's
-    is the one `load_profile` already holds)."""
-    if not pseudonymized:
+def _standard_normative(table: str, pseudonymized: bool, generated: Path = GENERATED) -> dict[str, Any]:
+    """The standard's schema of `table` as compared (read once per process: the current full
+    profile's is the one `load_profile` already holds)."""
+    if not pseudonymized and generated == GENERATED:
         return normative(load_profile().tables[table].raw)
-    with standard_schema_file(table, pseudonymized).open(encoding="utf-8") as fh:
+    with standard_schema_file(table, pseudonymized, generated).open(encoding="utf-8") as fh:
         return normative(json.load(fh))
 
 

@@ -61,6 +61,7 @@ class Profile:
     standard_version: str
     tables: dict[str, TableSpec]           # in the profile's (dependency-friendly) order
     codelists: dict[str, dict[str, Any]]
+    folder: Path = GENERATED               # where its generated artifacts are (a past version's frozen copy)
 
     def codes(self, codelist: str) -> dict[str, dict[str, Any]]:
         return {v["code"]: v for v in self.codelists[codelist]["values"]}
@@ -73,10 +74,27 @@ def _read(path: Path) -> Any:
 
 @lru_cache(maxsize=1)
 def load_profile() -> Profile:
-    prof = _read(GENERATED / "package-profile.json")
+    """The profile of the version this software implements."""
+    return _load(GENERATED)
+
+
+@lru_cache(maxsize=8)
+def load_version_profile(version: str) -> Profile:
+    """The profile of a released version of the standard (KeyError: not one this software
+    knows); see `jn_exchange.versions`."""
+    from jn_exchange import versions
+
+    rel = versions.release(version)
+    if rel is None:
+        raise KeyError(f"standard version {version} is not known to this software")
+    return load_profile() if rel.frozen is None else _load(rel.generated)
+
+
+def _load(folder: Path) -> Profile:
+    prof = _read(folder / "package-profile.json")
     tables: dict[str, TableSpec] = {}
     for res in prof["resources"]:
-        ts = _read(GENERATED / res["schema"])
+        ts = _read(folder / res["schema"])
         fields = tuple(
             FieldSpec(name=f["name"], title=f.get("title", f["name"]), type=f.get("type", "string"),
                       required=bool(f.get("constraints", {}).get("required")),
@@ -88,6 +106,6 @@ def load_profile() -> Profile:
             fields=fields, primary_key=tuple([pk] if isinstance(pk, str) else pk),
             unique_keys=tuple(tuple([u] if isinstance(u, str) else u) for u in ts.get("uniqueKeys", [])),
             foreign_keys=tuple(ts.get("foreignKeys", [])), raw=ts)
-    cl = _read(GENERATED / "codelists.json")
+    cl = _read(folder / "codelists.json")
     codelists = {c["name"]: c for c in cl} if isinstance(cl, list) else cl
-    return Profile(prof["standard_version"], tables, codelists)
+    return Profile(prof["standard_version"], tables, codelists, folder)

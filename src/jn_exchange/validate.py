@@ -22,11 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from jn_exchange import STANDARD_VERSION, __version__, business
 from jn_exchange.config import Config, cap_listed_errors
-from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash
+from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash, check_support
 from jn_exchange.engine import Engine, EngineSettings
 from jn_exchange.engine.keys import ForeignKey, KeyFindings
+from jn_exchange.engine.settings import DEFAULT_MEMORY_LIMIT
 from jn_exchange.filechecks import check_file, check_header
 from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
 from jn_exchange.package import InputError, file_sha256, identify, open_package
@@ -39,14 +42,15 @@ Progress = Callable[[str, int, int], None]
 
 
 def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: Severity = Severity.ERROR,
-             progress: Progress | None = None, memory_limit: str = "1GB") -> ValidationResult:
+             progress: Progress | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> ValidationResult:
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
     source = identify(path)
     try:
         profile = load_profile()
     except (OSError, ValueError, KeyError) as exc:
-        raise InputError(f"the standard's generated profile cannot be loaded: {exc}") from exc
+        raise InputError(f"the standard's generated profile cannot be loaded: {exc}",
+                         f"无法载入规范的生成文件：{exc}") from exc
     collector = Collector(config.overrides, config.limits.max_examples)
     stats: list[ResourceStat] = []
     declared_version: str | None = None
@@ -58,10 +62,13 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             work = Path(tmp)
             sha = source.sha256
             try:
-                pkg = open_package(source, profile, collector, config.limits, work)
+                # judged by the model of the version it declares, while that version is supported
+                pkg = open_package(source, None, collector, config.limits, work)
+                check_support(pkg.standard_version, as_of, collector)
+                profile = pkg.profile or profile
                 declared_version = pkg.standard_version
                 check_declared_schemas(pkg.root, pkg.descriptor, [(r.index, r.name) for r in pkg.tables],
-                                       pkg.pseudonymized, collector, config.limits.max_descriptor_bytes)
+                                       pkg.pseudonymized, collector, config.limits.max_descriptor_bytes, profile)
                 skipped = [r.name for r in pkg.tables if not config.checks_table(r.name)]
                 checked = _check_tables(RunContext(
                     root=pkg.root, refs=tuple(r for r in pkg.tables if r.name not in skipped), work=work,
@@ -77,7 +84,13 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
         if deadline.expired:   # whatever the interrupted step raised: the time is up
             raise deadline.exceeded() from None
         if isinstance(exc, PermissionError):
-            raise InputError(f"permission denied: {exc}") from exc
+            raise InputError(f"permission denied: {exc}", f"没有权限：{exc}") from exc
+        if isinstance(exc, duckdb.OutOfMemoryException) or isinstance(exc.__cause__, duckdb.OutOfMemoryException):
+            # a step that cannot spill (a hash table, a sort run) needs more than the limit given
+            raise InputError(f"the memory limit {memory_limit} is too small for this package (some steps cannot "
+                             f"spill to disk); give more with --memory-limit, e.g. {DEFAULT_MEMORY_LIMIT}",
+                             f"内存上限 {memory_limit} 对这个交换包太小（有些步骤不能写到磁盘上）；"
+                             f"请用 --memory-limit 给更多，例如 {DEFAULT_MEMORY_LIMIT}") from exc
         raise
     deadline.check()   # a step interrupted at the end may have left findings of its own
     tallies = sorted(collector.tallies.values(), key=lambda t: (-t.severity.rank, t.code, t.resource or ""))
@@ -101,7 +114,7 @@ class RunContext:
     collector: Collector
     config: Config
     as_of: dt.date
-    memory_limit: str = "1GB"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
     progress: Progress | None = None
     pseudonymized: bool = False
     declared: frozenset[str] = frozenset()   # every resource name the descriptor declares
@@ -127,7 +140,7 @@ def _check_tables(run: RunContext) -> TablesChecked:
     checked = TablesChecked(manifest=[f"datapackage.json\t{file_sha256(run.root / 'datapackage.json')}"])
     settings = EngineSettings(limits=run.config.limits, memory_limit=run.memory_limit,
                               threads=max(1, (os.cpu_count() or 2) // workers), pseudonymized=run.pseudonymized,
-                              view_columns=business.names_used())
+                              view_columns=business.names_used(), session=business.session_sql(run.as_of))
     engine = Engine(run.work / "engine", run.profile, run.collector, settings)
     deadline = run.deadline
     if deadline is not None:   # every connection of the run stops when the time is up

@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
-from jn_exchange.business import calendar, texts
+from jn_exchange import versions
+from jn_exchange.business import calendar, scope, texts
 from jn_exchange.engine import Engine
 from jn_exchange.findings import Collector
 from jn_exchange.masking import masks, show
@@ -77,9 +78,15 @@ def wrap(rule: Rule, limit: int) -> str:
             f"ORDER BY _table, _rowid")
 
 
+def session_sql(as_of: dt.date) -> tuple[str, ...]:
+    """What every connection that runs the rules starts with: the date the package is judged for."""
+    return (f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'", "SET disabled_optimizers = 'common_subexpressions'")
+
+
 def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     calendar.install(con, max(as_of.year, dt.date.today().year) + 5)
     texts.install(con)
+    scope.install(con)   # the codes' bounds of JN-COD-001, from the model
 
 
 def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, pool: ThreadPoolExecutor,
@@ -88,13 +95,21 @@ def run_business_rules(engine: Engine, collector: Collector, as_of: dt.date, poo
     those reading a table in `skip_tables` (declared but unreadable: its structural finding
     says why). A table the package does not declare at all is an empty table, and rules judge
     it as such. `prepare` must have installed the calendar and macros first."""
-    rules = [r for r in business_rules() if collector.enabled(r.code) and not set(r.reads) & set(skip_tables)]
+    version = engine.profile.standard_version   # a rule with `since:` needs that version's model
+
+    def has_rows(table: str) -> bool:
+        loaded = engine.tables.get(table)
+        return loaded is not None and loaded.rows > 0
+
+    # a rule names records of the tables it reads: when all of them are empty it has nothing to
+    # name, and planning its query would be most of its cost on a small package
+    rules = [r for r in business_rules() if collector.enabled(r.code) and not set(r.reads) & set(skip_tables)
+             and versions.applies_to(r.extra.get("since"), version) and any(has_rows(t) for t in r.reads)]
     if not rules:
         return
 
     def run(rule: Rule) -> tuple[Rule, list[str], list[tuple]]:
-        con = engine.cursor()
-        con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+        con = engine.cursor()   # its session set `as_of` (session_sql)
         try:
             cur = con.execute(wrap(rule, collector.max_examples))
             return rule, [d[0] for d in cur.description], cur.fetchall()

@@ -36,6 +36,7 @@ from jn_exchange.identifiers import JINAN_COUNTY_CODES, citizen_id_check_sql, us
 from jn_exchange.masking import show
 from jn_exchange.profile import FieldSpec, Profile
 from jn_exchange.rules import all_rules, make_finding
+from jn_exchange.text import EDGE_SPACES
 
 # In a pseudonymized package a keyed-hash field holds the hex HMAC, whatever it held before.
 KEYED_HASH_PATTERN = "^[0-9a-f]{64}$"
@@ -43,7 +44,11 @@ KEYED_HASH_PATTERN = "^[0-9a-f]{64}$"
 # The identifier checks the rules' SQL calls, installed once per engine (expanded by DuckDB
 # where used, so they cost what the inline SQL cost).
 _COUNTIES = ", ".join(lit(x) for x in sorted(JINAN_COUNTY_CODES))
+_EDGE = lit(EDGE_SPACES)
 MACROS = {
+    # the first or the last character (x is not empty) is one of text.EDGE_SPACES: a regex's
+    # `[...]$` reads the whole value to find its end, and IN lists cost DuckDB more to plan
+    "jn_edge_space": f"contains({_EDGE}, left(x, 1)) OR contains({_EDGE}, right(x, 1))",
     "jn_uscc_ok": uscc_check_sql("x"),
     "jn_citizen_id_ok": f"{citizen_id_check_sql('x')} AND try_strptime(substr(x, 7, 8), '%Y%m%d') IS NOT NULL",
     "jn_jinan_division_ok": f"(length(x) = 6 AND (x = '370100' OR x IN ({_COUNTIES}))) "

@@ -37,6 +37,8 @@ class Engine:
         self.tables: dict[str, LoadedTable] = {}
         self._cell_rules = cells.CellRules(profile, settings.pseudonymized)
         cells.install_macros(self._main)   # the identifier checks the cell rules' SQL calls
+        for sql in settings.session:
+            self._main.execute(sql)
 
     # ------------------------------------------------------------------ connection
     @property
@@ -48,7 +50,10 @@ class Engine:
     def bind_thread(self) -> None:
         """Give the calling (worker) thread its own cursor."""
         if getattr(self._local, "con", None) is None:
-            self._local.con = self._main.cursor()
+            con = self._main.cursor()
+            for sql in self.settings.session:
+                con.execute(sql)
+            self._local.con = con
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """The calling thread's own cursor, made on first use."""
@@ -66,7 +71,8 @@ class Engine:
         with self._lock:
             self._n += 1
             n = self._n
-        t = TableLoader(self.con, self.collector, self.settings.limits).load(n, spec, scan, columns_in_file, rename)
+        loader = TableLoader(self.con, self.collector, self.settings.limits, self.settings.view_columns)
+        t = loader.load(n, spec, scan, columns_in_file, rename)
         if t is not None:
             self.tables[spec.name] = t
         return t

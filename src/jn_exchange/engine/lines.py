@@ -9,6 +9,7 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from jn_exchange.engine.derived import Derived
 from jn_exchange.engine.sql import q
 from jn_exchange.masking import show_key
 from jn_exchange.profile import TableSpec
@@ -26,6 +27,7 @@ class LoadedTable:
     file_columns: dict[str, str] = field(default_factory=dict)  # DuckDB column -> header as in the file
     skipped_lines: list[int] = field(default_factory=list)   # blank + rejected lines, sorted
     exact_lines: bool = True                  # False when quoted line breaks shift rows
+    derived: Derived = field(default_factory=Derived)   # the typed columns the load stored
     _line_cache: dict[int, int] | None = None
 
     def key_sql(self, alias: str = "") -> str:

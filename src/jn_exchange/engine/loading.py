@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from jn_exchange.config import Limits
+from jn_exchange.engine.derived import Derived, typed_fields
 from jn_exchange.engine.lines import LoadedTable, record_starts
 from jn_exchange.engine.messages import short_error
 from jn_exchange.engine.sql import lit, one_row, q
@@ -28,15 +29,18 @@ _NULL_MARK = "\u2983jn-null\u2984"  # read_csv's nullstr: a marker no real cell 
 class TableLoader:
     """Loads one table through one thread's connection, reporting what cannot be loaded."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, collector: Collector, limits: Limits):
+    def __init__(self, con: duckdb.DuckDBPyConnection, collector: Collector, limits: Limits,
+                 typed: frozenset[str] | None = None):
         self.con = con
         self.collector = collector
         self.limits = limits
+        self.typed = typed   # the fields whose typed value the load stores (None: all)
 
     def load(self, n: int, spec: TableSpec, scan: FileScan, columns_in_file: list[str],
              rename: dict[str, str]) -> LoadedTable | None:
-        """Table `raw_{n}` from the file. `columns_in_file` is the header as in the file;
-        `rename` maps a file column to the standard field name (e.g. from a Chinese title)."""
+        """Table `raw_{n}` from the file, with the typed columns of engine/derived.py.
+        `columns_in_file` is the header as in the file; `rename` maps a file column to the
+        standard field name (e.g. from a Chinese title)."""
         if scan.data_records > self.limits.max_rows_per_table:
             # refused before DuckDB reads it: the byte scan counted the records in bounded memory
             self.collector.add(make_finding("JN-FILE-012", resource=spec.name, path=scan.path.name,
@@ -44,13 +48,15 @@ class TableLoader:
             return None
         raw, rej = f"raw_{n}", f"rej_{n}"
         col_names, mapping = _columns(spec, columns_in_file, rename)
+        file_columns = dict(zip(col_names, columns_in_file))
+        derived = typed_fields(spec, mapping, self.typed)
         uniform = scan.uniform and not scan.blank_count and len(col_names) == len(scan.header or [])
         # Padded reading (see _read_sql) judges row shape itself. A file ending inside a quoted
         # cell is read unpadded: DuckDB's padded reader would take the rest of the file as that
         # cell without a word, where the unpadded one reports the unclosed quote.
         padded = not uniform and not scan.unclosed_quote
         try:
-            self.con.execute(self._read_sql(n, scan, col_names, padded))
+            self.con.execute(self._read_sql(n, spec, scan, col_names, padded, derived))
         except duckdb.Error as exc:
             self.collector.add(make_finding("JN-FILE-011", resource=spec.name, row=None,
                                             detail=short_error(exc)))
@@ -68,7 +74,7 @@ class TableLoader:
             skipped = sorted(set(skipped) | set(lost))
         exact = scan.blank_count <= len(scan.blank_lines) and not lost and \
             scan.physical_lines == scan.header_line_count + rows + len(rejected) + len(ragged) + scan.blank_count
-        return LoadedTable(spec, raw, mapping, rows, scan, dict(zip(col_names, columns_in_file)), skipped, exact)
+        return LoadedTable(spec, raw, mapping, rows, scan, file_columns, skipped, exact, derived)
 
     def _account_for_every_record(self, spec: TableSpec, scan: FileScan, rows: int, skipped: list[int]) -> list[int]:
         """Every data record of the file is a loaded row or a finding. DuckDB's reader drops a
@@ -89,7 +95,8 @@ class TableLoader:
                 f"{n} 条记录未能读取（读取器跳过了它们）", f"{n} records could not be read (the reader skipped them)")), n)
         return [line for line, _ in lost]
 
-    def _read_sql(self, n: int, scan: FileScan, col_names: list[str], padded: bool) -> str:
+    def _read_sql(self, n: int, spec: TableSpec, scan: FileScan, col_names: list[str], padded: bool,
+                  derived: Derived) -> str:
         max_line = max(self.limits.max_cell_chars * 4 * max(len(col_names), 1), 1 << 20)
         options = (f"header=true, delim=',', quote='\"', escape='\"', auto_detect=false, strict_mode=true, "
                    f"store_rejects=true, rejects_table={lit(f'rej_{n}')}, rejects_scan={lit(f'rejscan_{n}')}, "
@@ -100,8 +107,8 @@ class TableLoader:
             # as NULL directly, and DuckDB's strict mode rejects any other row with its line
             # (reported by _report_rejects).
             cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in col_names) + "}"
-            return (f"CREATE TABLE raw_{n} AS SELECT * FROM read_csv({path}, columns={cols}, "
-                    f"null_padding=false, nullstr='', {options})")
+            return f"CREATE TABLE raw_{n} AS " + derived.select_sql(
+                spec, f"SELECT * FROM read_csv({path}, columns={cols}, null_padding=false, nullstr='', {options})")
         # One column more than the header, padded: DuckDB silently drops ONE trailing empty
         # field of a too-long row even in strict mode, so row shape is judged here instead: a
         # value in the extra column = too many fields; a padded (NULL) last column = too few.
@@ -114,8 +121,9 @@ class TableLoader:
         select = ", ".join(f"nullif({q(c)}, '') AS {q(c)}" for c in col_names) + ", " + shape
         # DuckDB's parallel reader cannot pad rows when quoted cells hold line ends
         serial = ", parallel=false" if scan.quoted_line_breaks else ""
-        return (f"CREATE TABLE raw_{n} AS SELECT {select} FROM read_csv({path}, columns={cols}, "
-                f"null_padding=true, nullstr={lit(_NULL_MARK)}, {options}{serial})")
+        return f"CREATE TABLE raw_{n} AS " + derived.select_sql(
+            spec, f"SELECT {select} FROM read_csv({path}, columns={cols}, "
+                  f"null_padding=true, nullstr={lit(_NULL_MARK)}, {options}{serial})")
 
     def _drop_ragged(self, spec: TableSpec, raw: str, scan: FileScan, col_names: list[str],
                      fields: list[FieldSpec | None], skipped: list[int]) -> list[int]:

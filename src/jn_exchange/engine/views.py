@@ -1,5 +1,6 @@
 """The typed views the business rules read: one per table, named as the table, with `_rowid`
-and each field cast to its logical type (engine/types.py)."""
+and each field as its logical type (engine/types.py), from the typed columns the load stored
+(engine/derived.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def create_typed_view(con: duckdb.DuckDBPyConnection, spec: TableSpec, t: Loaded
         if view_columns is not None and f.name not in view_columns:
             continue
         ltype = logical_type(f.type)
-        typed = ltype.cast(q(t.columns[f.name])) if t and f.name in t.columns else ltype.null()
+        if t is None or f.name not in t.columns:
+            typed = ltype.null()
+        else:   # the value the load stored, or the text of a text field
+            typed = t.derived.typed_column(f.name) or ltype.cast(q(t.columns[f.name]))
         cols.append(f"{typed} AS {q(f.name)}")
     if t is None:
         con.execute(f"CREATE OR REPLACE VIEW {q(spec.name)} AS SELECT NULL::BIGINT AS _rowid, "

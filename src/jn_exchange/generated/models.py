@@ -33,7 +33,7 @@ from pydantic import (
 
 
 metamodel_version = "1.12.0"
-version = "1.0.0"
+version = "1.1.0"
 
 
 class ConfiguredBaseModel(BaseModel):
@@ -74,7 +74,14 @@ linkml_meta = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '00
      'default_range': 'string',
      'description': '济南市行政执法监督数据规范（jn-exchange）：为全市行政执法单位和监督部门在行政执法监督领域的信息采集、交换、管理、应用以及相关软件研发提供的地方标准（000 '
                     '· 第十五条）。一个交换包由 datapackage.json 与每个表一份 UTF-8 CSV '
-                    '组成，或等价地由一份符合本模式 ExchangePackage 的 JSON 文档组成。',
+                    '组成，或等价地由一份符合本模式 ExchangePackage 的 JSON '
+                    '文档组成。五份文件中没有作为数据采集的要求及原因：000 · '
+                    '第十条的职责边界清单，条文只要求完善清单，未规定其内容，本规范采集有结构的协同监管数据（联合检查、管辖争议）而不采集清单文本；000 '
+                    '· 第五条的裁量阶次以 DiscretionBenchmark 的 '
+                    'grade_order、parent_benchmark_id 记录，细化的阶次指向所在的上级阶次，幅度由 '
+                    'JN-DSC-002 检查；003 · 第六条的公示制度以执法行为的 '
+                    'publicity_status、publicity_date 记录，003 未规定公示期限，本规范不检查；002 '
+                    '各项任务的“完成时间”是对行政执法机关工作的要求，除突出问题清单（ProminentIssue，任务4）和年度行政执法监督工作方案（AnnualSupervisionPlan，任务14）外没有可交换的记录。',
      'id': 'https://w3id.org/jn-exchange/schema',
      'imports': ['linkml:types',
                  'common',
@@ -393,7 +400,7 @@ class CertificateType(str, Enum):
 
 class CertificateStatus(str, Enum):
     """
-    行政执法证件的状态。只有“有效”（usable 为 true）的证件可以用于实施行政执法；执法之日还须在有效期内、早于注销日期。与研究草案不同：草案把“待年审”与“年审未通过（暂停使用）”合为一个值；待年审不是证件的状态，而是由年审记录推出的事实（规则 OF-03），故此处只保留 “年审未通过”。草案注明部分取值系推断，本表“年审未通过”“有效期届满”两值的依据为证件管理实践（EXT）。
+    行政执法证件的状态。只有“有效”（usable 为 true）的证件可以用于实施行政执法；执法之日还须在有效期内、早于注销日期。与研究草案不同：草案把“待年审”与“年审未通过（暂停使用）”合为一个值；待年审不是证件的状态，而是由年审记录推出的事实（规则 JN-OFF-003），故此处只保留 “年审未通过”。草案注明部分取值系推断，本表“年审未通过”“有效期届满”两值的依据为证件管理实践（EXT）。
     """
     valid = "1"
     """
@@ -497,7 +504,7 @@ class TrainingForm(str, Enum):
 
 class TrainingContent(str, Enum):
     """
-    培训内容类别。002 · 任务2 的“每人每年不少于60学时”针对公共法律知识、业务知识和行政执法技能培训；任务1 的政治理论教育和党性教育另列，不计入该60学时（annotation counts_toward_60_hours）。与研究草案不同：草案规则 TR-01 把全部学时相加；按任务2 原文，只有 counts_toward_60_hours 为 true 的内容计入60学时。标签改用条文用语（“政治理论教育和党性教育”）。
+    培训内容类别。002 · 任务2 的“每人每年不少于60学时”针对公共法律知识、业务知识和行政执法技能培训；任务1 的政治理论教育和党性教育另列，不计入该60学时（annotation counts_toward_60_hours）。与研究草案不同：草案的培训学时规则把全部学时相加；按任务2 原文，只有 counts_toward_60_hours 为 true 的内容计入60学时。标签改用条文用语（“政治理论教育和党性教育”）。
     """
     political_theory = "1"
     """
@@ -577,7 +584,7 @@ class DiscretionAdjustmentReason(str, Enum):
 
 class PenaltyListType(str, Enum):
     """
-    行政处罚“四张清单”的类别。incompatible_with 列出同一处罚决定中不得同时适用的类别（规则 FL-01）。执法行为模块引用本表。
+    行政处罚“四张清单”的类别。incompatible_with 列出同一处罚决定中不得同时适用的类别（规则 JN-LST-001）。执法行为模块引用本表。
     """
     no_penalty = "1"
     """
@@ -599,23 +606,23 @@ class PenaltyListType(str, Enum):
 
 class CreditGrade(str, Enum):
     """
-    市场主体信用评价等级的统一分级。条文只说“信用状况良好”（000）或“诚信守法”（001），未规定分级，本表采用常见的四级（A、B、C、D）；各评价体系的原始等级映射到本表。只有 good_standing 为 true 的等级（A）视为信用状况良好，可以适用激励措施。与研究草案不同：草案没有信用等级代码表（规则 CR-01 只说“最高等级”），此处补充，并用 good_standing 标注哪些等级算“良好”。
+    本规范用于交换的信用等级映射（A、B、C、D，自高到低），条文没有规定：000 · 第十一条只说“依据市场主体信用评价等级实施分级分类监管”和“信用状况良好”，001 · 第十一条只说“诚信守法”。各评价体系的原始等级（CreditRating.original_grade）映射到本表，只用于汇总和按等级设定抽查比例（SamplingPlan）；本表不决定哪个等级算“信用状况良好”，那由评价体系的结论（CreditRating.good_standing）决定。1.0.0 曾以 good_standing 注解把 A 级定为唯一的“良好”等级，缺少依据，1.1.0 删除。
     """
     good = "A"
     """
-    信用良好：信用状况良好、诚信守法（低风险）
+    A 级：映射中的最高等级（原评价体系的最高一档）
     """
     fair = "B"
     """
-    信用一般：信用状况一般（一般风险）
+    B 级：映射中的第二等级
     """
     poor = "C"
     """
-    信用较差：信用状况较差（较高风险）
+    C 级：映射中的第三等级
     """
     bad = "D"
     """
-    信用差：信用状况差，含严重失信（高风险）
+    D 级：映射中的最低等级（含严重失信）
     """
 
 
@@ -685,7 +692,7 @@ class HighRiskActivity(str, Enum):
 
 class OfficerActionRole(str, Enum):
     """
-    人员在执法行为中的职责。counts_toward_two_officers 为 true 的职责（主办、协办）计入“执法人员不少于两人” （规则 IN-02，另须为持证人员且证件有效）；审核、批准对应 004 · 第十五条的审核、批准职责，主办即承办；行政执法辅助人员只能为“辅助”，不计入执法人员（003 · 第四条，规则 OF-02）。本表为新增代码表（研究草案没有）。
+    人员在执法行为中的职责。counts_toward_two_officers 为 true 的职责（主办、协办）是法律所说的执法人员（行政处罚法第四十二条、行政强制法第十八条要求不少于两人；五份文件未作规定，本规范不检查人数）；审核、批准对应 004 · 第十五条的审核、批准职责，主办即承办；行政执法辅助人员不得担任行政处罚、行政强制的主办或协办（规则 JN-OFF-002）。本表为新增代码表（研究草案没有）。
     """
     lead_handler = "1"
     """
@@ -873,7 +880,7 @@ class LicenseCategory(str, Enum):
 
 class PenaltyProcedure(str, Enum):
     """
-    作出行政处罚决定所适用的程序。本表为新增代码表（研究草案没有），供办案期限（PN-03）和送达（PN-04）规则区分程序。
+    作出行政处罚决定所适用的程序。本表为新增代码表（研究草案没有），区分简易程序与普通程序。
     """
     summary = "1"
     """
@@ -887,7 +894,7 @@ class PenaltyProcedure(str, Enum):
 
 class PenaltyOutcome(str, Enum):
     """
-    调查终结后行政机关负责人作出的决定。本表为新增代码表（研究草案没有）：不予处罚决定也是执法决定，要与给予处罚区分，规则 FL-01 据此检查处罚种类。
+    调查终结后行政机关负责人作出的决定。本表为新增代码表（研究草案没有）：不予处罚决定也是执法决定，要与给予处罚区分，规则 JN-LST-001 据此检查处罚种类。
     """
     penalty_imposed = "1"
     """
@@ -1019,7 +1026,7 @@ class InspectionResult(str, Enum):
 
 class NonSiteDisposition(str, Enum):
     """
-    非现场执法发现的处置结果。本表为新增代码表（研究草案没有），供规则 NS-01 检查每条发现都已处置。
+    非现场执法发现的处置结果。本表为新增代码表（研究草案没有），供规则 JN-NSE-001 检查每条发现都已处置。
     """
     case_opened = "1"
     """
@@ -1541,7 +1548,7 @@ class SupervisionHandlingMode(str, Enum):
 
 class SupervisionFinding(str, Enum):
     """
-    监督决定对被监督执法行为的结论。违法、不当、不履行法定职责三值（requires_opinion 为 true）应制发《行政执法监督意见书》（规则 SV-07）。“经查不属实”“查无实据”用于由线索启动的案件，与 003 · 第二十二条的反馈义务对应。
+    监督决定对被监督执法行为的结论。违法、不当、不履行法定职责三值（requires_opinion 为 true）应制发《行政执法监督意见书》（规则 JN-SUP-007）。“经查不属实”“查无实据”用于由线索启动的案件，与 003 · 第二十二条的反馈义务对应。
     """
     lawful = "1"
     """
@@ -1699,7 +1706,7 @@ class SupervisionDirectiveTrigger(str, Enum):
 
 class DutyDeterminationType(str, Enum):
     """
-    履职尽责容错纠错认定的类别。situation_table 指明可用的情形表（规则 DT-01）；is_enforcement_error 为该类别下 DutyDetermination.is_enforcement_error 的取值；requires_fault_case 为 true 的必须关联过错责任追究案件（规则 SV-08）。
+    履职尽责容错纠错认定的类别。situation_table 指明可用的情形表（规则 JN-DET-001、JN-DET-003）； is_enforcement_error 为该类别下 DutyDetermination.is_enforcement_error 的取值，unspecified 表示 003 未作规定；requires_fault_case 为 true 的必须关联过错责任追究案件（规则 JN-DET-005）。1.1.0 更正：不予容错（4）不再列出从轻减轻情形表（第十一条情形只属于从轻减轻责任，JN-DET-003 一向如此判断），从轻减轻责任（3）列出第十条情形表（第十条情形“应当从轻、减轻处理或者予以免责”，JN-DET-001 一向接受），从轻减轻责任（3）的 is_enforcement_error 由 true 改为 unspecified（003 · 第十八条只规定容错免责的不作为行政执法错误认定，对从轻减轻责任未作规定）。
     """
     duty_fulfilled = "1"
     """
@@ -1845,7 +1852,7 @@ class LiabilityReductionSituation(str, Enum):
 
 class NoToleranceSituation(str, Enum):
     """
-    违反法定的职责范围和法定程序、不予容错的情形，代码与 003 · 第十二条的项号一致。第（五）项与规则 DT-03 （曾予容错免责后再次出现同样失误）对应。
+    违反法定的职责范围和法定程序、不予容错的情形，代码与 003 · 第十二条的项号一致。第（五）项与规则 JN-DET-006 （曾予容错免责后再次出现同样失误）对应。
     """
     subjective_clear_violation = "1"
     """
@@ -2001,7 +2008,7 @@ class StaffRole(str, Enum):
 
 class LiabilityOutcome(str, Enum):
     """
-    对责任主体的追究结果。“免于追究”（004 · 第十二条）与“不予追究”（004 · 第十三条）分列；两者及“不承担过错责任”均不得有追责方式（规则 FA-03，pursued 为 false）。
+    对责任主体的追究结果。“免于追究”（004 · 第十二条）与“不予追究”（004 · 第十三条）分列；两者及“不承担过错责任”均不得有追责方式（规则 JN-FLT-003，pursued 为 false）。
     """
     pursued = "1"
     """
@@ -2271,6 +2278,20 @@ class AppraisalType(str, Enum):
     """
 
 
+class ErrorProneTrigger(str, Enum):
+    """
+    003 · 第二十一条所说需要研究分析、警示提醒的两种情形。1.1.0 新增。只用于易错风险点警示表，其适用的期间和区域随该表（003，历城区）；代码本身不另设 valid_from、valid_to、scope，使 JN-COD-001 也能判断没有该表的 1.0.0 交换包。
+    """
+    recurring_problem = "1"
+    """
+    同一类问题频繁出现
+    """
+    concentrated_in_domain = "2"
+    """
+    同一领域集中出现：同一领域集中出现的易错情形
+    """
+
+
 class ClarificationReason(str, Enum):
     """
     为行政执法人员澄清正名的事由。
@@ -2325,6 +2346,7 @@ class EnforcementAgency(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     uscc: str = Field(default=..., title="统一社会信用代码", description="""单位的统一社会信用代码（GB 32100）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第二条；EXT GB 32100—2015'}},
@@ -2493,6 +2515,7 @@ class EnforcementOfficer(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     agency_id: str = Field(default=..., title="所属单位", description="""人员所在的行政执法单位或行政执法监督机构。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3；003 · 第四条'}},
          'domain_of': ['EnforcementAgency',
@@ -2513,6 +2536,7 @@ class EnforcementOfficer(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     name: str = Field(default=..., title="姓名", description="""人员姓名。按要求公示行政执法人员信息，故明文交换。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -2596,7 +2620,7 @@ class EnforcementOfficer(ConfiguredBaseModel):
 
 class EnforcementCertificate(ConfiguredBaseModel):
     """
-    行政执法证件（含行政执法监督证件）。证件号码是主键。有效期、状态与注销（取消资格）日期决定某日能否以该证件执法：只有状态为“有效”、执法之日在有效期内且早于注销日期的证件可以计入执法人员（规则 OF-01、OF-04）。 Enforcement certificates: validity and status decide whether an officer may act on a date.
+    行政执法证件（含行政执法监督证件）。证件号码是主键。有效期、状态与注销（取消资格）日期决定某日能否以该证件执法：只有状态为“有效”、执法之日在有效期内且早于注销日期的证件可以计入执法人员（规则 JN-OFF-001、JN-OFF-001）。 Enforcement certificates: validity and status decide whether an officer may act on a date.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '002 · 任务3；003 · 第四条；004 · 第九条'}},
@@ -2611,7 +2635,8 @@ class EnforcementCertificate(ConfiguredBaseModel):
          'domain_of': ['EnforcementCertificate',
                        'CertificateAnnualReview',
                        'ActionOfficer',
-                       'SupervisionInvestigator']} })
+                       'SupervisionInvestigator',
+                       'FaultCaseInvestigator']} })
     officer_id: str = Field(default=..., title="持证人", description="""持有本证件的人员（人员类别应为持证行政执法人员）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3；003 · 第四条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
@@ -2627,9 +2652,11 @@ class EnforcementCertificate(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     certificate_type: CertificateType = Field(default=..., title="证件类型", description="""行政执法证、行政执法监督证或国务院有关部门制发的行政执法证件。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务3；EXT 山东省行政执法证件管理办法'}},
+                                   'value': '002 · 任务3；EXT '
+                                            '实践：行政执法证件的种类、编号与状态（山东省行政执法证件管理办法，未引条文）'}},
          'domain_of': ['EnforcementCertificate']} })
     issuing_authority: str = Field(default=..., title="发证机关", description="""证件上载明的发证机关名称。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'}},
          'domain_of': ['EnforcementCertificate']} })
@@ -2680,7 +2707,7 @@ class EnforcementCertificate(ConfiguredBaseModel):
 
 class CertificateAnnualReview(ConfiguredBaseModel):
     """
-    行政执法证件的年度审验记录，每证每年度一条。有效证件自发证起每个已结束的年度都应有年审记录（规则 OF-03）。 Annual review of a certificate, one row per certificate and year.
+    行政执法证件的年度审验记录，每证每年度一条。有效证件自发证起每个已结束的年度都应有年审记录（规则 JN-OFF-003）。 Annual review of a certificate, one row per certificate and year.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -2699,7 +2726,8 @@ class CertificateAnnualReview(ConfiguredBaseModel):
          'domain_of': ['EnforcementCertificate',
                        'CertificateAnnualReview',
                        'ActionOfficer',
-                       'SupervisionInvestigator']} })
+                       'SupervisionInvestigator',
+                       'FaultCaseInvestigator']} })
     review_year: int = Field(default=..., title="年审年度", description="""本次年审所审验的年度（公历年）。""", ge=2000, le=2100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'}},
          'domain_of': ['CertificateAnnualReview']} })
     review_date: date = Field(default=..., title="年审日期", description="""作出年审结论之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'}},
@@ -2767,13 +2795,13 @@ class OfficerAnnualAssessment(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     assessment_year: int = Field(default=..., title="考核年度", description="""考核所属的年度（公历年）。""", ge=2000, le=2100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'}},
          'domain_of': ['OfficerAnnualAssessment']} })
     assessing_agency_id: str = Field(default=..., title="考核单位", description="""组织考核的单位。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'}},
          'domain_of': ['OfficerAnnualAssessment']} })
-    grade: AssessmentGrade = Field(default=..., title="考核等次", description="""年度考核结果等次。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务3；EXT 公务员法 定期考核等次'},
+    grade: AssessmentGrade = Field(default=..., title="考核等次", description="""年度考核结果等次。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3；EXT 公务员法 第三十六条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
                          'personal_data': {'tag': 'personal_data',
@@ -2819,7 +2847,7 @@ class OfficerAnnualAssessment(ConfiguredBaseModel):
 
 class TrainingRecord(ConfiguredBaseModel):
     """
-    人员参加培训、学习的记录，每人每次培训每种内容一条（一次培训涉及几类内容的，按内容分列学时）。每人每年应接受不少于60学时的公共法律知识、业务知识和行政执法技能培训（规则 TR-01，按 training_date 所在年度计）；新上岗人员应接受公共法律知识培训。 Training attended by a person, one row per person, session and content.
+    人员参加培训、学习的记录，每人每次培训每种内容一条（一次培训涉及几类内容的，按内容分列学时）。每人每年应接受不少于60学时的公共法律知识、业务知识和行政执法技能培训（规则 JN-TRN-001，按 training_date 所在年度计）；新上岗人员应接受公共法律知识培训。 Training attended by a person, one row per person, session and content.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务1；002 · 任务2'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -2842,6 +2870,7 @@ class TrainingRecord(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     training_name: str = Field(default=..., title="培训名称", description="""培训班、课程或活动的名称。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务2'}},
          'domain_of': ['TrainingRecord']} })
@@ -2883,7 +2912,7 @@ class TrainingRecord(ConfiguredBaseModel):
 
 class EnforcementMatter(ConfiguredBaseModel):
     """
-    行政执法单位的行政执法事项清单，一行一个事项（或子项），明确责任主体和承担责任方式。执法行为应引用执法之日有效、同一单位、同一行为类别的清单事项（规则 MT-01）。清单调整时原事项写入 valid_to，新事项另起一行。 The enforcement-matter list of each agency.
+    行政执法单位的行政执法事项清单，一行一个事项（或子项），明确责任主体和承担责任方式。执法行为应引用执法之日有效、同一单位、同一行为类别的清单事项（规则 JN-MAT-001）。清单调整时原事项写入 valid_to，新事项另起一行。 The enforcement-matter list of each agency.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第五条；003 · 第四条'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -2920,6 +2949,7 @@ class EnforcementMatter(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     matter_code: Optional[str] = Field(default=None, title="事项编码", description="""权责清单或事项目录中的事项编码；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第五条'}},
          'domain_of': ['EnforcementMatter']} })
@@ -2943,7 +2973,8 @@ class EnforcementMatter(ConfiguredBaseModel):
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     valid_from: date = Field(default=..., title="生效日期", description="""事项列入清单并生效之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第五条'}},
          'domain_of': ['DelegatedPower',
                        'EnforcementCertificate',
@@ -2977,7 +3008,7 @@ class EnforcementMatter(ConfiguredBaseModel):
 
 class DiscretionBenchmark(ConfiguredBaseModel):
     """
-    行政裁量权基准，一行为一项违法行为（或其他执法事项）的一个裁量阶次。上级行政机关已制定基准的，下级行政执法单位直接适用；确实不能直接适用的，下级行政机关可以在法定范围内细化量化，但不得超出上级划定的阶次或者幅度（规则 DS-02，以 parent_benchmark_id 指向所细化的上级阶次）。省级及以上机关制定的基准也可作为行记录，其制定机关只填名称。 Discretion benchmarks, one row per grade of a violation; refinements point to the superior grade.
+    行政裁量权基准，一行为一项违法行为（或其他执法事项）的一个裁量阶次。上级行政机关已制定基准的，下级行政执法单位直接适用；确实不能直接适用的，下级行政机关可以在法定范围内细化量化，但不得超出上级划定的阶次或者幅度（规则 JN-DSC-002，以 parent_benchmark_id 指向所细化的上级阶次）。省级及以上机关制定的基准也可作为行记录，其制定机关只填名称。 Discretion benchmarks, one row per grade of a violation; refinements point to the superior grade.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条；003 · 第六条'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -3067,7 +3098,7 @@ class DiscretionBenchmark(ConfiguredBaseModel):
 
 class PenaltyListItem(ConfiguredBaseModel):
     """
-    行政处罚“四张清单”（不予处罚、减轻处罚、从轻处罚、从重处罚事项清单）中的一个事项及其适用情形。清单动态调整：调整时原事项写入 valid_to，新事项另起一行；处罚决定适用的清单事项须在决定之日有效（规则 FL-02）。 One item of the four penalty lists with its applicable circumstances.
+    行政处罚“四张清单”（不予处罚、减轻处罚、从轻处罚、从重处罚事项清单）中的一个事项及其适用情形。清单动态调整：调整时原事项写入 valid_to，新事项另起一行；处罚决定适用的清单事项须在决定之日有效（规则 JN-LST-002）。 One item of the four penalty lists with its applicable circumstances.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第七条；002 · 任务5'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -3096,6 +3127,7 @@ class PenaltyListItem(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     matter_id: Optional[str] = Field(default=None, title="执法事项", description="""清单事项对应的行政执法事项清单事项（行政处罚类）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第七条；003 · 第五条'}},
          'domain_of': ['DelegatedPower',
@@ -3186,15 +3218,17 @@ class CreditRating(ConfiguredBaseModel):
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     original_grade: str = Field(default=..., title="原评价等级", description="""评价体系中的原始等级（如“A级”“低风险”）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十一条'}},
          'domain_of': ['CreditRating']} })
-    grade: CreditGrade = Field(default=..., title="信用等级", description="""映射到本规范信用等级代码表的等级；只有标注为“信用状况良好”的等级可以适用激励措施。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '000 · 第十一条；EXT 市场主体信用分级分类监管'}},
+    grade: CreditGrade = Field(default=..., title="信用等级", description="""映射到本规范信用等级代码表（CreditGrade）的等级，便于跨评价体系汇总与按等级设定抽查比例。映射是本规范的交换约定，条文未规定分级；是否“信用状况良好”以 good_standing 为准。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十一条'}},
          'domain_of': ['OfficerAnnualAssessment',
                        'CreditRating',
                        'CaseFileReview',
                        'EnforcementAppraisal']} })
+    good_standing: Optional[bool] = Field(default=None, title="是否信用状况良好", description="""评价体系是否认定该主体信用状况良好（000 · 第十一条；修改前 001 · 第十一条称“诚信守法”），按评价机关的结论填写，不由本规范的等级推定。激励措施只能给予信用状况良好的主体（规则 JN-CRD-001）。 1.1.0 新增；1.0.0 的交换包没有此字段，规则视为未知。 Whether the rating scheme finds the subject in good standing (new in 1.1.0).""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十一条；001 · 第十一条'}},
+         'domain_of': ['CreditRating']} })
     rating_date: date = Field(default=..., title="评价日期", description="""评价结果作出之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十一条'}},
          'domain_of': ['CreditRating']} })
     valid_from: date = Field(default=..., title="有效期起", description="""评价结果开始适用之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十一条'}},
@@ -3243,9 +3277,11 @@ class CreditRating(ConfiguredBaseModel):
 
 class IncentiveMeasure(ConfiguredBaseModel):
     """
-    对信用状况良好（2025-07-01 前为“诚信守法”）的市场主体在法定权限范围内实施的一项激励措施。措施类别按实施之日有效的第十一条文本取值：2025-07-02 起为 000 · 第十一条的六项，此前为 001 · 第十一条的表述（规则 CR-01 同时核对该主体在实施之日的信用等级）。 One credit incentive granted to a market subject; the measure list depends on the date.
+    对信用状况良好（2025-07-01 前为“诚信守法”）的市场主体在法定权限范围内实施的一项激励措施。措施类别按实施之日有效的第十一条文本取值：2025-07-02 起为 000 · 第十一条的六项，此前为 001 · 第十一条的表述（规则 JN-CRD-001 同时核对该主体在实施之日的信用等级）。 One credit incentive granted to a market subject; the measure list depends on the date.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十一条；001 · 第十一条'}},
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'agency_id'},
+                         'basis': {'tag': 'basis', 'value': '000 · 第十一条；001 · 第十一条'},
+                         'event_date': {'tag': 'event_date', 'value': 'measure_date'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
          'title': '信用激励措施'})
 
@@ -3270,6 +3306,7 @@ class IncentiveMeasure(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     subject_uscc: str = Field(default=..., title="市场主体统一社会信用代码", description="""受激励市场主体的统一社会信用代码；个体工商户的代码按个人信息处理。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第十一条；EXT GB 32100—2015'},
@@ -3336,7 +3373,7 @@ class IncentiveMeasure(ConfiguredBaseModel):
 
 class SamplingPlan(ConfiguredBaseModel):
     """
-    “双随机、一公开”抽查中按信用等级确定的抽查比例和频次，一行为一个抽查计划中一个信用等级的比例与频次（同一计划的各行 plan_code 相同）。信用越好的等级抽查比例和频次不应高于较差等级（规则 CR-02）。2025-07-01 前依据 001 · 第十一条“合理确定、动态调整”，此后依据 000 · 第十一条分级分类监管及第（四）项“合理降低抽查比例和频次”。 Sampling ratio and frequency of random inspections per credit grade.
+    “双随机、一公开”抽查中按信用等级确定的抽查比例和频次，一行为一个抽查计划中一个信用等级的比例与频次（同一计划的各行 plan_code 相同）。信用越好的等级抽查比例和频次不应高于较差等级（规则 JN-CRD-003）。2025-07-01 前依据 001 · 第十一条“合理确定、动态调整”，此后依据 000 · 第十一条分级分类监管及第（四）项“合理降低抽查比例和频次”。 Sampling ratio and frequency of random inspections per credit grade.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '001 · 第十一条；000 · 第十一条'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -3368,6 +3405,7 @@ class SamplingPlan(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     plan_code: str = Field(default=..., title="抽查计划编号", description="""抽查计划在制定单位内的编号，同一计划各信用等级的行相同。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '001 · 第十一条；000 · 第十一条'}},
          'domain_of': ['SamplingPlan']} })
@@ -3425,7 +3463,7 @@ class SamplingPlan(ConfiguredBaseModel):
 
 class EmergencyPlan(ConfiguredBaseModel):
     """
-    行政执法单位在实施土地或者房屋征收征用、查封扣押财产、强制拆除等行政执法活动前制定的应急预案。执法行为引用预案，预案批准日期不得晚于活动开始之日（规则 EP-01）。 Emergency plans prepared before high-risk enforcement activities.
+    行政执法单位在实施土地或者房屋征收征用、查封扣押财产、强制拆除等行政执法活动前制定的应急预案。执法行为引用预案，预案批准日期不得晚于活动开始之日（规则 JN-EMG-001）。 Emergency plans prepared before high-risk enforcement activities.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'from_schema': 'https://w3id.org/jn-exchange/organization',
@@ -3452,6 +3490,7 @@ class EmergencyPlan(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     high_risk_activity: HighRiskActivity = Field(default=..., title="执法活动类别", description="""预案所针对的执法活动：土地或者房屋征收征用、查封扣押财产、强制拆除等。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['EmergencyPlan', 'EnforcementAction']} })
@@ -3484,7 +3523,7 @@ class EmergencyPlan(ConfiguredBaseModel):
 
 class Counterpart(ConfiguredBaseModel):
     """
-    行政执法行为所针对的公民、法人或者其他组织，一个相对人一行，经“执法行为—相对人”表与执法行为关联。类别、名称、统一社会信用代码（及其他登记代码）、法定代表人、证件类型和证件号码与全国 “双公示”行政处罚信息数据标准的相对人字段一一对应。法人及非法人组织（类别1）和个体工商户（类别3）应有统一社会信用代码，尚未换发的填其他登记代码；自然人（类别2）应有证件类型和证件号码（规则 PN-05）。自然人、个体工商户的信息是个人信息：证件号码属敏感个人信息，对外交换时以城市持有密钥的散列替换；住所和电话脱敏；姓名（名称）和法定代表人在“双公示”公开范围内，明文交换。 Counterparts of enforcement actions; identity numbers are exchanged as keyed hashes.
+    行政执法行为所针对的公民、法人或者其他组织，一个相对人一行，经“执法行为—相对人”表与执法行为关联。类别、名称、统一社会信用代码（及其他登记代码）、法定代表人、证件类型和证件号码与全国 “双公示”行政处罚信息数据标准的相对人字段一一对应。法人及非法人组织（类别1）和个体工商户（类别3）应有统一社会信用代码，尚未换发的填其他登记代码；自然人（类别2）应有证件类型和证件号码（规则 JN-PEN-002）。自然人、个体工商户的信息是个人信息：证件号码属敏感个人信息，对外交换时以城市持有密钥的散列替换；住所和电话脱敏；姓名（名称）和法定代表人在“双公示”公开范围内，明文交换。 Counterparts of enforcement actions; identity numbers are exchanged as keyed hashes.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '004 · 第二条；000 · 第六条；000 · 第十三条；EXT 双公示 '
@@ -3513,7 +3552,7 @@ class Counterpart(ConfiguredBaseModel):
                        'EnforcementOfficer',
                        'Counterpart',
                        'JointInspection']} })
-    uscc: Optional[str] = Field(default=None, title="统一社会信用代码", description="""类别为法人及非法人组织、个体工商户的相对人的统一社会信用代码（GB 32100）；自然人留空。校验位与类别一致性（个体工商户代码以 92 开头）由规则 PN-05 核验。个体工商户的代码与经营者个人相关联，按个人信息处理，“双公示”公开，明文交换。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    uscc: Optional[str] = Field(default=None, title="统一社会信用代码", description="""类别为法人及非法人组织、个体工商户的相对人的统一社会信用代码（GB 32100）；自然人留空。校验位与类别一致性（个体工商户代码以 92 开头）由规则 JN-PEN-002 核验。个体工商户的代码与经营者个人相关联，按个人信息处理，“双公示”公开，明文交换。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT GB 32100—2015；EXT 双公示 行政处罚信息数据标准'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
@@ -3527,9 +3566,9 @@ class Counterpart(ConfiguredBaseModel):
                          'personal_data': {'tag': 'personal_data',
                                            'value': 'personal'}},
          'domain_of': ['Counterpart']} })
-    id_type: Optional[IdType] = Field(default=None, title="证件类型", description="""自然人的有效身份证件类型；类别为自然人时必填（规则 PN-05），其他类别留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 双公示 证件类型'}},
+    id_type: Optional[IdType] = Field(default=None, title="证件类型", description="""自然人的有效身份证件类型；类别为自然人时必填（规则 JN-PEN-002），其他类别留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 双公示 证件类型'}},
          'domain_of': ['Counterpart']} })
-    id_number: Optional[str] = Field(default=None, max_length=30, title="证件号码", description="""自然人的证件号码，最长30个字符。值域是普通字符串而不是 CitizenIdNumber：公民身份号码的格式只适用于证件类型“居民身份证”，按证件类型的核验（居民身份证按 GB 11643 核验格式和校验位）由规则 PN-05 完成，且须在散列之前完成。属敏感个人信息：不公示，对外交换时以城市持有密钥的 HMAC-SHA256 替换（keyed_hash），仍可跨表识别同一人。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    id_number: Optional[str] = Field(default=None, max_length=30, title="证件号码", description="""自然人的证件号码，最长30个字符。值域是普通字符串而不是 CitizenIdNumber：公民身份号码的格式只适用于证件类型“居民身份证”，按证件类型的核验（居民身份证按 GB 11643 核验格式和校验位）由规则 JN-PEN-002 完成，且须在散列之前完成。属敏感个人信息：不公示，对外交换时以城市持有密钥的 HMAC-SHA256 替换（keyed_hash），仍可跨表识别同一人。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 双公示 行政处罚信息数据标准；EXT GB 11643—1999'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'keyed_hash'},
@@ -3587,7 +3626,7 @@ class Counterpart(ConfiguredBaseModel):
 
 class EnforcementAction(ConfiguredBaseModel):
     """
-    十一类行政执法行为（行政处罚、许可、强制、检查、征收、征用、收费、确认、登记、给付、裁决）的共有部分，一个执法行为（一个案件或一次检查、一项许可……）一行。行政处罚、行政检查、行政强制另有以 action_id 为主键的扩展表；相对人和执法人员在关联表中。本表记录：执法事项（规则 MT-01）、起止与决定日期、决定书文号、非现场执法（000 · 第十二条）、新技术新产业新业态新模式领域（000 · 第八条）、执法领域（000 · 第九条）、行政执法三项制度的执行情况（公示、全过程记录、重大执法决定法制审核：003 · 第六条、第十二条(三)）、涉嫌犯罪（003 · 第八条，规则 TF-01）以及须提前制定应急预案的高风险执法活动（000 · 第十三条，规则 EP-01）。因执法风险暂停的，状态为“暂停”，暂停与恢复的时间记在执法风险事件中。 The common part of enforcement actions of all eleven kinds.
+    十一类行政执法行为（行政处罚、许可、强制、检查、征收、征用、收费、确认、登记、给付、裁决）的共有部分，一个执法行为（一个案件或一次检查、一项许可……）一行。行政处罚、行政检查、行政强制另有以 action_id 为主键的扩展表；相对人和执法人员在关联表中。本表记录：执法事项（规则 JN-MAT-001）、起止与决定日期、决定书文号、非现场执法（000 · 第十二条）、新技术新产业新业态新模式领域（000 · 第八条）、执法领域（000 · 第九条）、行政执法三项制度的执行情况（公示、全过程记录、重大执法决定法制审核：003 · 第六条、第十二条(三)）、涉嫌犯罪（003 · 第八条，规则 JN-PEN-004）以及须提前制定应急预案的高风险执法活动（000 · 第十三条，规则 JN-EMG-001）。因执法风险暂停的，状态为“暂停”，暂停与恢复的时间记在执法风险事件中。 The common part of enforcement actions of all eleven kinds.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '004 · 第二条；003 · 第四条；003 · 第五条；003 · '
@@ -3636,10 +3675,11 @@ class EnforcementAction(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     executing_agency_id: Optional[str] = Field(default=None, title="具体实施组织", description="""依法受委托、以委托机关名义具体实施该行为的组织；由实施单位自行实施的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第二条；004 · 第二条'}},
          'domain_of': ['EnforcementAction']} })
-    matter_id: str = Field(default=..., title="执法事项", description="""该行为所依据的行政执法事项清单事项，应属于实施单位、与本行为类别相同并在 start_date 有效（规则 MT-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第五条'}},
+    matter_id: str = Field(default=..., title="执法事项", description="""该行为所依据的行政执法事项清单事项，应属于实施单位、与本行为类别相同并在 start_date 有效（规则 JN-MAT-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第五条'}},
          'domain_of': ['DelegatedPower',
                        'EnforcementMatter',
                        'DiscretionBenchmark',
@@ -3668,7 +3708,8 @@ class EnforcementAction(ConfiguredBaseModel):
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     start_date: date = Field(default=..., title="启动日期（立案、受理或实施日期）", description="""行为的启动日期：行政处罚为立案日期（EXT 行政处罚法第五十四条；简易程序为当场作出决定之日），依申请的行为为受理日期，行政检查为检查（开始）日期，行政强制为实施日期，其他行为为启动之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第十五条；EXT 行政处罚法 第五十四条；EXT 行政许可法 '
                                             '第三十二条'}},
@@ -3682,7 +3723,7 @@ class EnforcementAction(ConfiguredBaseModel):
                        'SupervisionCase',
                        'DutyDetermination',
                        'FaultCase']} })
-    decision_doc_no: Optional[str] = Field(default=None, title="决定书文号", description="""行政执法决定书的文号；行政处罚决定书文号在同一实施单位内唯一（规则 PN-01）。没有书面决定的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    decision_doc_no: Optional[str] = Field(default=None, title="决定书文号", description="""行政执法决定书的文号；本规范不检查文号的唯一性（五份文件未作要求）。没有书面决定的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第五条；EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['EnforcementAction',
                        'SupervisionCase',
@@ -3718,7 +3759,7 @@ class EnforcementAction(ConfiguredBaseModel):
                                    'value': '003 · 第六条；003 · 第十二条(三)；EXT 行政处罚法 '
                                             '第四十七条；EXT 国办发〔2018〕118号'}},
          'domain_of': ['EnforcementAction']} })
-    is_major_decision: bool = Field(default=..., title="是否重大执法决定", description="""是否属于重大执法决定。重大执法决定在作出决定前应经法制审核，法制审核记录的审核日期不得晚于决定日期（规则 PN-06）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    is_major_decision: bool = Field(default=..., title="是否重大执法决定", description="""是否属于重大执法决定。重大执法决定在作出决定前应经法制审核，法制审核记录的审核日期不得晚于决定日期（规则 JN-PEN-003）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第六条；003 · 第十二条(三)；002 · 任务9；EXT '
                                             '行政处罚法 第五十八条'}},
          'domain_of': ['EnforcementAction']} })
@@ -3726,12 +3767,12 @@ class EnforcementAction(ConfiguredBaseModel):
                                    'value': '003 · 第六条；EXT 行政处罚法 第五十八条；EXT '
                                             '国办发〔2018〕118号'}},
          'domain_of': ['EnforcementAction']} })
-    suspected_crime: bool = Field(default=..., title="是否涉嫌犯罪", description="""执法中是否发现违法行为涉嫌犯罪、应当移送公安机关等有管辖权的机关；为 true 时应有相应的案件移送记录（规则 TF-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    suspected_crime: bool = Field(default=..., title="是否涉嫌犯罪", description="""执法中是否发现违法行为涉嫌犯罪、应当移送公安机关等有管辖权的机关；为 true 时应有相应的案件移送记录（规则 JN-PEN-004）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第八条；002 · 任务8；EXT 行政处罚法 第二十七条'}},
          'domain_of': ['EnforcementAction']} })
     high_risk_activity: Optional[HighRiskActivity] = Field(default=None, title="高风险执法活动类别", description="""该行为属于土地或者房屋征收征用、查封扣押财产、强制拆除等须提前做好应急预案的执法活动时的类别；不属于的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['EmergencyPlan', 'EnforcementAction']} })
-    emergency_plan_id: Optional[str] = Field(default=None, title="应急预案", description="""高风险执法活动所依据的应急预案，批准日期不得晚于 start_date（规则 EP-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
+    emergency_plan_id: Optional[str] = Field(default=None, title="应急预案", description="""高风险执法活动所依据的应急预案，批准日期不得晚于 start_date（规则 JN-EMG-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['EmergencyPlan', 'EnforcementAction']} })
     license_category: Optional[LicenseCategory] = Field(default=None, title="许可类别", description="""仅行为类别为行政许可时填写：普通、特许、认可、核准、登记或其他；其他类别留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政许可法 第十二条；EXT 双公示 许可类别'}},
@@ -3808,7 +3849,7 @@ class ActionCounterpart(ConfiguredBaseModel):
 
 class ActionOfficer(ConfiguredBaseModel):
     """
-    参加执法行为的人员及其职责，每个行为每人一行。实施检查、调查取证、行政强制措施的执法人员不得少于两人：计数时只计职责为主办或协办、人员类别为持证行政执法人员、在执法之日持有有效证件的人员，按不同证件号码计（规则 IN-02、OF-01）；行政执法辅助人员可以列入，职责为“辅助”，不计入执法人员（规则 OF-02）。审核、批准人员的记录供过错责任追究时区分承办、审核、批准职责（004 · 第十五条）。 Officers on an action with their role; only certified handlers count toward the two-officer rule.
+    参加执法行为的人员及其职责，每个行为每人一行。主办、协办人员须在执法之日持有有效证件（历城区，规则 JN-OFF-001）；行政执法辅助人员可以列入，职责为“辅助”，不得担任行政处罚、行政强制的主办或协办（规则 JN-OFF-002）。法律要求执法人员不少于两人（行政处罚法第四十二条、行政强制法第十八条），五份文件未作规定，本规范不检查人数。审核、批准人员的记录供过错责任追究时区分承办、审核、批准职责（004 · 第十五条）。 Officers on an action with their role; certificates and auxiliary staff are checked (JN-OFF-001, JN-OFF-002).
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第四条；004 · 第十五条；002 · 任务3；EXT 行政处罚法 '
@@ -3851,6 +3892,7 @@ class ActionOfficer(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     certificate_no: Optional[str] = Field(default=None, title="执法证件号码", description="""该人员执法时出示的行政执法证件；行政执法辅助人员和未取得证件的人员留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3；003 · 第四条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -3860,14 +3902,15 @@ class ActionOfficer(ConfiguredBaseModel):
          'domain_of': ['EnforcementCertificate',
                        'CertificateAnnualReview',
                        'ActionOfficer',
-                       'SupervisionInvestigator']} })
+                       'SupervisionInvestigator',
+                       'FaultCaseInvestigator']} })
     role: OfficerActionRole = Field(default=..., title="职责", description="""主办（承办）、协办、审核、批准或辅助。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十五条；003 · 第四条'}},
          'domain_of': ['ActionOfficer']} })
 
 
 class PenaltyDecision(ConfiguredBaseModel):
     """
-    行政处罚案件的处罚决定部分，以 action_id 与行为类别为“行政处罚”的执法行为一一对应（1:1 扩展）。立案日期、决定日期和处罚决定书文号是执法行为的 start_date、decision_date、decision_doc_no，本表不重复记录，规则按 action_id 连接取用（PN-01、PN-03）。本表记录：程序与处理结果、违法行为类型和违法事实、处罚依据、处罚内容、罚款金额和没收金额（元，PN-02）、所适用的裁量基准及其在决定书中的适用说明（000 · 第五条第二款，DS-01、DS-04）、调整适用及理由（第五条第三款，DS-03）、所适用的四张清单事项（000 · 第七条，FL-01、FL-02）、办案期限延长、送达（PN-04）、公示与撤回。处罚种类在“处罚种类”表中。与全国“双公示”行政处罚信息的对应：处罚决定书文号、处罚决定日期取自执法行为，处罚机关为实施单位，处罚类别取自处罚种类表，罚款金额、没收金额由元换算为万元；其余字段（违法行为类型、违法事实、处罚依据、处罚内容、暂扣或吊销证照名称及编号、处罚有效期、公示截止期、备注）在本表。 Penalty decisions: one row per penalty action, with everything the discretion, four-list and penalty rules and the national publicity record need.
+    行政处罚案件的处罚决定部分，以 action_id 与行为类别为“行政处罚”的执法行为一一对应（1:1 扩展）。立案日期、决定日期和处罚决定书文号是执法行为的 start_date、decision_date、decision_doc_no，本表不重复记录，规则按 action_id 连接取用。本表记录：程序与处理结果、违法行为类型和违法事实、处罚依据、处罚内容、罚款金额和没收金额（元，JN-PEN-001）、所适用的裁量基准及其在决定书中的适用说明（000 · 第五条第二款，JN-DSC-001、JN-DSC-004）、调整适用及理由（第五条第三款，JN-DSC-003）、所适用的四张清单事项（000 · 第七条，JN-LST-001、JN-LST-002）、办案期限延长、送达（记录用：五份文件没有办案期限和送达期限的规定，本规范不检查）、公示与撤回。处罚种类在“处罚种类”表中。与全国“双公示”行政处罚信息的对应：处罚决定书文号、处罚决定日期取自执法行为，处罚机关为实施单位，处罚类别取自处罚种类表，罚款金额、没收金额由元换算为万元；其余字段（违法行为类型、违法事实、处罚依据、处罚内容、暂扣或吊销证照名称及编号、处罚有效期、公示截止期、备注）在本表。 Penalty decisions: one row per penalty action, with everything the discretion, four-list and penalty rules and the national publicity record need.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第五条；000 · 第七条；003 · 第六条；004 · '
@@ -3902,7 +3945,7 @@ class PenaltyDecision(ConfiguredBaseModel):
          'domain_of': ['PenaltyDecision']} })
     violation_type: str = Field(default=..., title="违法行为类型", description="""违法行为的类型（“双公示”的违法行为类型），一般为所违反的条款所规定的违法行为名称。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['PenaltyDecision']} })
-    violation_facts: str = Field(default=..., title="违法事实", description="""决定书认定的违法事实。依法公开时随决定公开；不得写入公民身份号码、电话号码、住址等个人信息（规则 PI-01）。自然人的违法事实属个人信息。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    violation_facts: str = Field(default=..., title="违法事实", description="""决定书认定的违法事实。依法公开时随决定公开；不得写入公民身份号码、电话号码、住址等个人信息（规则 JN-PRV-001）。自然人的违法事实属个人信息。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政处罚法 第五十九条；EXT 双公示 行政处罚信息数据标准'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
@@ -3917,10 +3960,10 @@ class PenaltyDecision(ConfiguredBaseModel):
     penalty_content: Optional[str] = Field(default=None, title="处罚内容", description="""处罚决定的内容（“双公示”的处罚内容），如“罚款人民币五千元，没收违法所得人民币一千二百元”；处理结果不是“给予行政处罚”的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政处罚法 第五十九条；EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['PenaltyDecision']} })
-    fine_amount: Optional[Decimal] = Field(default=None, decimal_places=2, title="罚款金额（元）", description="""罚款金额，以元计，最多两位小数；处罚种类含罚款时必须大于0，不含罚款时留空（规则 PN-02）。 “双公示”以万元报送，由本字段换算。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    fine_amount: Optional[Decimal] = Field(default=None, decimal_places=2, title="罚款金额（元）", description="""罚款金额，以元计，最多两位小数；处罚种类含罚款时必须大于0，不含罚款时留空（规则 JN-PEN-001）。 “双公示”以万元报送，由本字段换算。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政处罚法 第九条；EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['PenaltyDecision']} })
-    confiscation_amount: Optional[Decimal] = Field(default=None, decimal_places=2, title="没收金额（元）", description="""没收违法所得、没收非法财物的金额（非法财物按价值计），以元计；处罚种类含没收时，本字段或 confiscated_items 至少填一项（规则 PN-02）。“双公示”以万元报送。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    confiscation_amount: Optional[Decimal] = Field(default=None, decimal_places=2, title="没收金额（元）", description="""没收违法所得、没收非法财物的金额（非法财物按价值计），以元计；处罚种类含没收时，本字段或 confiscated_items 至少填一项（规则 JN-PEN-001）。“双公示”以万元报送。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政处罚法 第九条；EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['PenaltyDecision']} })
     confiscated_items: Optional[str] = Field(default=None, title="没收非法财物名称及数量", description="""没收的非法财物的名称和数量；未没收非法财物的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第九条'}},
@@ -3931,26 +3974,26 @@ class PenaltyDecision(ConfiguredBaseModel):
     license_no: Optional[str] = Field(default=None, title="暂扣或吊销证照编号", description="""所涉证照的编号；不涉及证照的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政处罚法 第九条；EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['PenaltyDecision']} })
-    benchmark_id: Optional[str] = Field(default=None, title="适用的裁量基准阶次", description="""决定所适用的行政裁量权基准阶次；该执法事项有基准的必须填写（规则 DS-01），罚款金额应在所选阶次的幅度内，调整适用的除外（规则 DS-04）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条'}},
+    benchmark_id: Optional[str] = Field(default=None, title="适用的裁量基准阶次", description="""决定所适用的行政裁量权基准阶次；该执法事项有基准的必须填写（规则 JN-DSC-001），罚款金额应在所选阶次的幅度内，调整适用的除外（规则 JN-DSC-004）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条'}},
          'domain_of': ['DiscretionBenchmark', 'PenaltyDecision']} })
-    discretion_statement: Optional[str] = Field(default=None, title="裁量基准适用说明", description="""决定书中对行政裁量权基准适用情况的说明（所适用的基准、阶次及理由），按决定书原文填写；处理结果为给予或不予行政处罚时必须填写（规则 DS-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条；003 · 第六条'}},
+    discretion_statement: Optional[str] = Field(default=None, title="裁量基准适用说明", description="""决定书中对行政裁量权基准适用情况的说明（所适用的基准、阶次及理由），按决定书原文填写；处理结果为给予或不予行政处罚时必须填写（规则 JN-DSC-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条；003 · 第六条'}},
          'domain_of': ['PenaltyDecision']} })
-    discretion_adjusted: bool = Field(default=..., title="是否调整适用裁量基准", description="""是否因适用基准可能出现明显不当、显失公平，或者基准适用的客观情况发生变化而调整适用；为 true 时必须填写调整理由（规则 DS-03）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条'}},
+    discretion_adjusted: bool = Field(default=..., title="是否调整适用裁量基准", description="""是否因适用基准可能出现明显不当、显失公平，或者基准适用的客观情况发生变化而调整适用；为 true 时必须填写调整理由（规则 JN-DSC-003）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条'}},
          'domain_of': ['PenaltyDecision']} })
     adjustment_reason: Optional[DiscretionAdjustmentReason] = Field(default=None, title="调整适用理由", description="""调整适用行政裁量权基准的理由；未调整的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条'}},
          'domain_of': ['PenaltyDecision']} })
     adjustment_statement: Optional[str] = Field(default=None, title="调整适用情况说明", description="""调整适用的具体情况及按照相关规定履行的程序（如集体讨论、负责人批准）；未调整的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第五条'}},
          'domain_of': ['PenaltyDecision']} })
-    applied_list_type: Optional[PenaltyListType] = Field(default=None, title="适用的清单类别", description="""决定适用的行政处罚“四张清单”类别（不予、减轻、从轻或从重处罚）；未适用清单的留空。不予处罚时不得有处罚种类和金额（规则 FL-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第七条；002 · 任务5'}},
+    applied_list_type: Optional[PenaltyListType] = Field(default=None, title="适用的清单类别", description="""决定适用的行政处罚“四张清单”类别（不予、减轻、从轻或从重处罚）；未适用清单的留空。不予处罚时不得有处罚种类和金额（规则 JN-LST-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第七条；002 · 任务5'}},
          'domain_of': ['PenaltyDecision']} })
-    list_item_id: Optional[str] = Field(default=None, title="适用的清单事项", description="""所适用的四张清单事项，其清单类别应与 applied_list_type 相同并在决定日期有效（规则 FL-02）；未适用清单的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第七条；002 · 任务5'}},
+    list_item_id: Optional[str] = Field(default=None, title="适用的清单事项", description="""所适用的四张清单事项，其清单类别应与 applied_list_type 相同并在决定日期有效（规则 JN-LST-002）；未适用清单的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第七条；002 · 任务5'}},
          'domain_of': ['PenaltyListItem', 'PenaltyDecision', 'FlexibleMeasure']} })
     hearing_held: Optional[bool] = Field(default=None, title="是否举行听证", description="""是否依当事人申请举行了听证。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': 'EXT 行政处罚法 第六十三条；EXT 行政处罚法 第五十八条'}},
          'domain_of': ['PenaltyDecision', 'SupervisionCase']} })
     excluded_days: Optional[int] = Field(default=None, title="不计入办案期限的天数", description="""依法律、法规、规章规定不计入办案期限的天数（如检测、检验、检疫、鉴定、听证、公告期间）；没有的填0或留空。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十条'}},
          'domain_of': ['PenaltyDecision']} })
-    deadline_extended: Optional[bool] = Field(default=None, title="是否延长办案期限", description="""是否依照法律、法规、规章的规定经批准延长了办案期限（规则 PN-03）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十条'}},
+    deadline_extended: Optional[bool] = Field(default=None, title="是否延长办案期限", description="""是否依照法律、法规、规章的规定经批准延长了办案期限（记录用，本规范不检查办案期限）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十条'}},
          'domain_of': ['PenaltyDecision']} })
     extension_approval_date: Optional[date] = Field(default=None, title="延期批准日期", description="""延长办案期限获批准之日；未延长的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十条'}},
          'domain_of': ['PenaltyDecision']} })
@@ -3958,7 +4001,7 @@ class PenaltyDecision(ConfiguredBaseModel):
          'domain_of': ['PenaltyDecision', 'Correction']} })
     delivered_on_spot: Optional[bool] = Field(default=None, title="是否当场交付", description="""决定书是否在宣告后当场交付当事人。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十一条'}},
          'domain_of': ['PenaltyDecision']} })
-    service_date: Optional[date] = Field(default=None, title="送达日期", description="""决定书送达当事人之日；当场交付的为决定日期（规则 PN-04）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十一条'}},
+    service_date: Optional[date] = Field(default=None, title="送达日期", description="""决定书送达当事人之日；当场交付的为决定日期（记录用，本规范不检查送达期限）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第六十一条'}},
          'domain_of': ['PenaltyDecision']} })
     penalty_valid_until: Optional[date] = Field(default=None, title="处罚有效期", description="""“双公示”的处罚有效期：处罚决定的截止日期（如暂扣许可证件、限制从业的期限届满日）；长期有效的填 2099-12-31。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 双公示 行政处罚信息数据标准'}},
          'domain_of': ['PenaltyDecision']} })
@@ -3989,7 +4032,7 @@ class PenaltyDecision(ConfiguredBaseModel):
 
 class PenaltyDecisionKind(ConfiguredBaseModel):
     """
-    处罚决定给予的处罚种类，每个决定每个种类一行。处理结果为不予处罚、违法事实不能成立或移送司法机关的决定没有本表记录（规则 FL-01）；含罚款的须有罚款金额，含没收的须有没收金额或没收财物（规则 PN-02）。 Penalty kinds of a decision.
+    处罚决定给予的处罚种类，每个决定每个种类一行。处理结果为不予处罚、违法事实不能成立或移送司法机关的决定没有本表记录（规则 JN-LST-001）；含罚款的须有罚款金额，含没收的须有没收金额或没收财物（规则 JN-PEN-001）。 Penalty kinds of a decision.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第九条；000 · 第七条'}},
          'from_schema': 'https://w3id.org/jn-exchange/enforcement',
@@ -4025,7 +4068,7 @@ class PenaltyDecisionKind(ConfiguredBaseModel):
 
 class Inspection(ConfiguredBaseModel):
     """
-    行政检查的扩展信息，以 action_id 与行为类别为“行政检查”的执法行为一一对应（1:1 扩展），被检查人在“执法行为—相对人”中，检查人员在“执法行为—执法人员”中（不少于两名持证人员，规则 IN-02）。涉企检查应在检查日期（执法行为的 start_date）或之前备案，备案号和备案日期记在本表（规则 IN-01； 002 为历城区方案，其他区县按本地涉企检查备案规定填写）。部门联合检查指向联合检查记录（000 · 第十条； 002 · 任务6）；“双随机、一公开”抽查可指向所执行的抽查比例与频次记录。 Inspections: enterprise-inspection filing, joint inspection, result and follow-up.
+    行政检查的扩展信息，以 action_id 与行为类别为“行政检查”的执法行为一一对应（1:1 扩展），被检查人在“执法行为—相对人”中，检查人员在“执法行为—执法人员”中（持证要求见规则 JN-OFF-001）。涉企检查应在检查日期（执法行为的 start_date）或之前备案，备案号和备案日期记在本表（规则 JN-INS-001； 002 为历城区方案，其他区县按本地涉企检查备案规定填写）。部门联合检查指向联合检查记录（000 · 第十条； 002 · 任务6）；“双随机、一公开”抽查可指向所执行的抽查比例与频次记录。 Inspections: enterprise-inspection filing, joint inspection, result and follow-up.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '002 · 任务6；000 · 第十条；000 · 第十一条；004 · '
@@ -4057,7 +4100,7 @@ class Inspection(ConfiguredBaseModel):
          'domain_of': ['Inspection']} })
     is_enterprise: bool = Field(default=..., title="是否涉企检查", description="""被检查对象是否为企业等经营主体（含个体工商户）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务6'}},
          'domain_of': ['Inspection']} })
-    enterprise_filing_no: Optional[str] = Field(default=None, title="涉企检查备案号", description="""涉企检查的备案编号（入企检查码）；非涉企检查留空。未备案的涉企检查由规则 IN-01 报告。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务6'}},
+    enterprise_filing_no: Optional[str] = Field(default=None, title="涉企检查备案号", description="""涉企检查的备案编号（入企检查码）；非涉企检查留空。未备案的涉企检查由规则 JN-INS-001 报告。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务6'}},
          'domain_of': ['Inspection']} })
     enterprise_filing_date: Optional[date] = Field(default=None, title="涉企检查备案日期", description="""涉企检查完成备案之日，不得晚于检查日期；非涉企检查留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务6'}},
          'domain_of': ['Inspection']} })
@@ -4102,7 +4145,7 @@ class Inspection(ConfiguredBaseModel):
 
 class JointInspection(ConfiguredBaseModel):
     """
-    由牵头单位会同其他行政执法单位开展的部门联合执法检查，一次联合检查一行；各单位的检查在行政检查表中以 joint_inspection_id 指向本表，参加单位（含牵头单位）在“联合检查参加单位”表中，至少两个单位（规则 IN-03）。 Joint inspections of several agencies.
+    由牵头单位会同其他行政执法单位开展的部门联合执法检查，一次联合检查一行；各单位的检查在行政检查表中以 joint_inspection_id 指向本表，参加单位（含牵头单位）在“联合检查参加单位”表中，至少两个单位（规则 JN-INS-002）。 Joint inspections of several agencies.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '002 · 任务6；000 · 第十条；002 · 任务8'}},
@@ -4125,7 +4168,8 @@ class JointInspection(ConfiguredBaseModel):
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     inspection_date: date = Field(default=..., title="检查日期", description="""联合检查开始之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务6'}},
          'domain_of': ['JointInspection']} })
     end_date: Optional[date] = Field(default=None, title="结束日期", description="""联合检查结束之日；一日内完成的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务6'}},
@@ -4183,6 +4227,7 @@ class JointInspectionAgency(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     responsibility: Optional[str] = Field(default=None, title="职责分工", description="""该单位在联合检查中负责的检查事项（各司其职、各负其责）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十条'}},
          'domain_of': ['JointInspectionAgency']} })
@@ -4190,7 +4235,7 @@ class JointInspectionAgency(ConfiguredBaseModel):
 
 class NonSiteFinding(ConfiguredBaseModel):
     """
-    以远程监管、移动监管、预警防控等非现场方式发现的违法违规线索，一条发现一行。行政执法单位应当对非现场执法认定的违法违规行为依法依规予以处置，非现场执法难以有效监管的应当履行现场执法监管职责：每条发现应有处置结果和处置日期（规则 NS-01），处置形成执法行为的以 action_id 指向该行为。利用电子技术监控设备收集的违法事实须经审核、及时告知当事人（EXT 行政处罚法第四十一条）。 Findings of remote, mobile or early-warning supervision and how each was dealt with.
+    以远程监管、移动监管、预警防控等非现场方式发现的违法违规线索，一条发现一行。行政执法单位应当对非现场执法认定的违法违规行为依法依规予以处置，非现场执法难以有效监管的应当履行现场执法监管职责：每条发现应有处置结果和处置日期（规则 JN-NSE-001），处置形成执法行为的以 action_id 指向该行为。利用电子技术监控设备收集的违法事实须经审核、及时告知当事人（EXT 行政处罚法第四十一条）。 Findings of remote, mobile or early-warning supervision and how each was dealt with.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第十二条；EXT 行政处罚法 第四十一条'}},
@@ -4218,6 +4263,7 @@ class NonSiteFinding(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     non_site_mode: NonSiteMode = Field(default=..., title="非现场执法方式", description="""远程监管、移动监管或预警防控。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十二条'}},
          'domain_of': ['EnforcementAction', 'NonSiteFinding']} })
@@ -4268,7 +4314,7 @@ class NonSiteFinding(ConfiguredBaseModel):
          'domain_of': ['NonSiteFinding']} })
     notification_date: Optional[date] = Field(default=None, title="告知当事人日期", description="""将违法事实告知当事人之日；尚未告知或不需告知的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政处罚法 第四十一条'}},
          'domain_of': ['NonSiteFinding']} })
-    disposition: Optional[NonSiteDisposition] = Field(default=None, title="处置结果", description="""立案查处、柔性处置、转现场执法、移送其他机关或经审核不予认定；尚未处置的留空（规则 NS-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十二条'}},
+    disposition: Optional[NonSiteDisposition] = Field(default=None, title="处置结果", description="""立案查处、柔性处置、转现场执法、移送其他机关或经审核不予认定；尚未处置的留空（规则 JN-NSE-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十二条'}},
          'domain_of': ['NonSiteFinding', 'SupervisionClue']} })
     disposition_date: Optional[date] = Field(default=None, title="处置日期", description="""作出处置（立案、柔性处置、转现场、移送或不予认定）之日；尚未处置的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十二条'}},
          'domain_of': ['NonSiteFinding', 'SupervisionClue']} })
@@ -4306,7 +4352,7 @@ class NonSiteFinding(ConfiguredBaseModel):
 
 class CoerciveAction(ConfiguredBaseModel):
     """
-    行政强制的扩展信息，以 action_id 与行为类别为“行政强制”的执法行为一一对应（1:1 扩展）。区分行政强制措施（填 measure_kind）与行政强制执行（行政机关强制执行或申请人民法院强制执行，填 execution_kind）。行政强制措施不得委托（规则 AG-05：实施单位和具体实施组织不得是受委托组织），实施人员不少于两名持证人员（规则 IN-02）。查封扣押财产、强制拆除属于须提前做好应急预案的执法活动，执法行为应有 high_risk_activity 和 emergency_plan_id（规则 EP-01）；强制拆除另有强制拆除扩展表。强制执行所执行的决定以执法行为的 source_action_id 指向。 Administrative coercion: coercive measure or coercive execution, with their statutory steps.
+    行政强制的扩展信息，以 action_id 与行为类别为“行政强制”的执法行为一一对应（1:1 扩展）。区分行政强制措施（填 measure_kind）与行政强制执行（行政机关强制执行或申请人民法院强制执行，填 execution_kind）。行政强制措施不得委托（规则 JN-AGY-004：实施单位和具体实施组织不得是受委托组织）。查封扣押财产、强制拆除属于须提前做好应急预案的执法活动，执法行为应有 high_risk_activity 和 emergency_plan_id（规则 JN-EMG-001）；强制拆除另有强制拆除扩展表。强制执行所执行的决定以执法行为的 source_action_id 指向。 Administrative coercion: coercive measure or coercive execution, with their statutory steps.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '004 · 第二条；000 · 第八条；000 · 第十三条；EXT 行政强制法 '
@@ -4380,7 +4426,7 @@ class CoerciveAction(ConfiguredBaseModel):
 
 class RiskEvent(ConfiguredBaseModel):
     """
-    实施土地或者房屋征收征用、查封扣押财产、强制拆除等执法活动中引发的执法风险，一次事件一行。已经引发执法风险的，应当暂停相关行政执法活动，妥善处置风险：事件应记录是否暂停及暂停时间（规则 EP-02）、处置措施和处置完成日期；恢复执法活动的记恢复日期。执法行为在暂停期间的状态为“暂停”。 Risk events during high-risk enforcement: occurrence, suspension, disposal, resumption.
+    实施土地或者房屋征收征用、查封扣押财产、强制拆除等执法活动中引发的执法风险，一次事件一行。已经引发执法风险的，应当暂停相关行政执法活动，妥善处置风险：事件应记录是否暂停及暂停时间（规则 JN-EMG-002）、处置措施和处置完成日期；恢复执法活动的记恢复日期。执法行为在暂停期间的状态为“暂停”。 Risk events during high-risk enforcement: occurrence, suspension, disposal, resumption.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'from_schema': 'https://w3id.org/jn-exchange/enforcement',
@@ -4415,7 +4461,7 @@ class RiskEvent(ConfiguredBaseModel):
          'domain_of': ['RiskEvent']} })
     plan_activated: Optional[bool] = Field(default=None, title="是否启动应急预案", description="""是否按执法行为所引用的应急预案启动应急处置。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['RiskEvent']} })
-    activity_suspended: bool = Field(default=..., title="是否暂停执法活动", description="""是否已暂停相关行政执法活动（规则 EP-02）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
+    activity_suspended: bool = Field(default=..., title="是否暂停执法活动", description="""是否已暂停相关行政执法活动（规则 JN-EMG-002）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['RiskEvent']} })
     suspended_at: Optional[datetime ] = Field(default=None, title="暂停时间", description="""暂停相关行政执法活动的时间；未暂停的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['RiskEvent']} })
@@ -4446,7 +4492,7 @@ class RiskEvent(ConfiguredBaseModel):
 
 class Demolition(ConfiguredBaseModel):
     """
-    强制拆除的扩展信息，以 action_id 与执行方式为“强制拆除”的行政强制一一对应（1:1 扩展，外键指向行政强制表）。依法实施强制拆除时，应当预留合理时间，容许行政相对人处理其合法财物：记录告知处理财物的日期、预留时间的截止日和实际拆除日期（告知日期早于截止日，截止日不晚于拆除日期，规则 EP-03）以及相对人对财物的处理情况；相对人不予处理（或未处理完毕）的，应有财物清点造册记录。对违法建筑物、构筑物、设施的强制拆除还应先予公告、限期当事人自行拆除（EXT 行政强制法第四十四条）。 Forced demolition: notice, reserved time for the counterpart's property, execution.
+    强制拆除的扩展信息，以 action_id 与执行方式为“强制拆除”的行政强制一一对应（1:1 扩展，外键指向行政强制表）。依法实施强制拆除时，应当预留合理时间，容许行政相对人处理其合法财物：记录告知处理财物的日期、预留时间的截止日和实际拆除日期（告知日期早于截止日，截止日不晚于拆除日期，规则 JN-EMG-003）以及相对人对财物的处理情况；相对人不予处理（或未处理完毕）的，应有财物清点造册记录。对违法建筑物、构筑物、设施的强制拆除还应先予公告、限期当事人自行拆除（EXT 行政强制法第四十四条）。 Forced demolition: notice, reserved time for the counterpart's property, execution.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第十三条；EXT 行政强制法 第四十四条'}},
@@ -4487,11 +4533,11 @@ class Demolition(ConfiguredBaseModel):
          'domain_of': ['Demolition']} })
     property_notice_date: date = Field(default=..., title="告知处理财物日期", description="""告知行政相对人在预留时间内处理其合法财物之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['Demolition']} })
-    property_handling_deadline: date = Field(default=..., title="预留处理财物截止日", description="""为相对人处理合法财物预留的合理时间的截止日，应晚于告知日期、不晚于拆除日期（规则 EP-03）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
+    property_handling_deadline: date = Field(default=..., title="预留处理财物截止日", description="""为相对人处理合法财物预留的合理时间的截止日，应晚于告知日期、不晚于拆除日期（规则 JN-EMG-003）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['Demolition']} })
     execution_date: Optional[date] = Field(default=None, title="拆除日期", description="""实施强制拆除之日；尚未实施的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['Demolition']} })
-    property_handling_status: Optional[PropertyHandlingStatus] = Field(default=None, title="相对人处理财物情况", description="""预留时间届满时相对人对其合法财物的处理情况：已处理完毕、部分处理、未予处理或现场无合法财物；部分处理或未予处理的须有财物清点造册记录（规则 EP-03）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
+    property_handling_status: Optional[PropertyHandlingStatus] = Field(default=None, title="相对人处理财物情况", description="""预留时间届满时相对人对其合法财物的处理情况：已处理完毕、部分处理、未予处理或现场无合法财物；部分处理或未予处理的须有财物清点造册记录（规则 JN-EMG-003）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['Demolition']} })
 
     @field_validator('action_id')
@@ -4510,7 +4556,7 @@ class Demolition(ConfiguredBaseModel):
 
 class PropertyInventory(ConfiguredBaseModel):
     """
-    强制拆除时行政相对人不予处理其合法财物的，采用公证、见证等方式对财物清点造册、制作现场笔录，并妥善保管、及时移交相对人，一次清点造册一行（规则 EP-03）。见证人姓名脱敏交换：见证人是被邀请到场的普通公民，交换只需证明有见证人在场，原件可在案卷中查阅；公证员以公证机构的职务身份出具公证文书，其姓名随公证书公开使用，明文交换。 Inventory of the counterpart's property at a forced demolition: notarised or witnessed, kept and handed over.
+    强制拆除时行政相对人不予处理其合法财物的，采用公证、见证等方式对财物清点造册、制作现场笔录，并妥善保管、及时移交相对人，一次清点造册一行（规则 JN-EMG-003）。见证人姓名脱敏交换：见证人是被邀请到场的普通公民，交换只需证明有见证人在场，原件可在案卷中查阅；公证员以公证机构的职务身份出具公证文书，其姓名随公证书公开使用，明文交换。 Inventory of the counterpart's property at a forced demolition: notarised or witnessed, kept and handed over.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'from_schema': 'https://w3id.org/jn-exchange/enforcement',
@@ -4577,7 +4623,7 @@ class PropertyInventory(ConfiguredBaseModel):
          'domain_of': ['PropertyInventory']} })
     handover_notice_date: Optional[date] = Field(default=None, title="通知领取日期", description="""通知相对人领取财物之日；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['PropertyInventory']} })
-    handover_date: Optional[date] = Field(default=None, title="移交日期", description="""财物移交相对人之日；尚未移交的留空（规则 EP-03 检查是否及时移交）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
+    handover_date: Optional[date] = Field(default=None, title="移交日期", description="""财物移交相对人之日；尚未移交的留空（规则 JN-EMG-003 检查是否及时移交）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'}},
          'domain_of': ['PropertyInventory']} })
     handover_description: Optional[str] = Field(default=None, title="移交情况说明", description="""移交情况，或相对人拒绝接收、无法联系时的处理（如依法提存）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十三条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -4602,7 +4648,7 @@ class PropertyInventory(ConfiguredBaseModel):
 
 class FlexibleMeasure(ConfiguredBaseModel):
     """
-    对不直接涉及公共安全和人民群众生命健康等行业和领域内的轻微违法情形，采取指导、建议、提醒、规劝、约谈等非强制方式及时纠正，一次措施一行。只用于轻微违法；执法领域标注为直接涉及公共安全或生命健康（代码表注解 public_safety_or_health）的，规则 FX-01 给出警告。对新技术、新产业、新业态、新模式领域发展过程中的轻微违法行为的合规经营指导也记在本表（000 · 第八条）。 Flexible, non-coercive measures for minor violations.
+    对不直接涉及公共安全和人民群众生命健康等行业和领域内的轻微违法情形，采取指导、建议、提醒、规劝、约谈等非强制方式及时纠正，一次措施一行。只用于轻微违法；执法领域标注为直接涉及公共安全或生命健康（代码表注解 public_safety_or_health）的，规则 JN-FLX-001 给出警告。对新技术、新产业、新业态、新模式领域发展过程中的轻微违法行为的合规经营指导也记在本表（000 · 第八条）。 Flexible, non-coercive measures for minor violations.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '000 · 第六条；000 · 第八条；000 · 第四条'}},
@@ -4630,6 +4676,7 @@ class FlexibleMeasure(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     counterpart_id: str = Field(default=..., title="相对人", description="""措施所针对的行政相对人。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -4673,17 +4720,18 @@ class FlexibleMeasure(ConfiguredBaseModel):
          'domain_of': ['IncentiveMeasure', 'FlexibleMeasure']} })
     measure_date: date = Field(default=..., title="措施日期", description="""采取措施之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条'}},
          'domain_of': ['IncentiveMeasure', 'FlexibleMeasure']} })
-    domain: KeyEnforcementDomain = Field(default=..., title="执法领域", description="""轻微违法情形所属的执法领域（规则 FX-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条；000 · 第九条'}},
+    domain: KeyEnforcementDomain = Field(default=..., title="执法领域", description="""轻微违法情形所属的执法领域（规则 JN-FLX-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条；000 · 第九条'}},
          'domain_of': ['EnforcementMatter',
                        'CreditRating',
                        'EnforcementAction',
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     new_economy_field: Optional[NewEconomyField] = Field(default=None, title="新经济领域", description="""属于新技术、新产业、新业态、新模式领域的合规经营指导时所属领域；否则留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第八条'}},
          'domain_of': ['EnforcementAction', 'FlexibleMeasure']} })
-    is_minor_violation: bool = Field(default=..., title="是否轻微违法情形", description="""所纠正的是否为轻微违法情形；柔性执法只适用于轻微违法（规则 FX-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条'}},
+    is_minor_violation: bool = Field(default=..., title="是否轻微违法情形", description="""所纠正的是否为轻微违法情形；柔性执法只适用于轻微违法（规则 JN-FLX-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条'}},
          'domain_of': ['FlexibleMeasure']} })
     violation_description: str = Field(default=..., title="违法情形", description="""轻微违法情形的说明。自然人、个体工商户的情况属个人信息。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第六条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -4714,7 +4762,7 @@ class FlexibleMeasure(ConfiguredBaseModel):
 
 class EnforcementEvaluation(ConfiguredBaseModel):
     """
-    行政执法单位对在特定时间和特定场所经常发生、但未有效治理的违法行为，或者受到舆论普遍关注的执法现象，评估执法措施的合理性、必要性和公正性，改进和调整执法措施，并及时向本级人民政府报告，一次评估一行；三个维度的结论在“评估维度结论”表中，三个维度都应评估并有报告日期（规则 EC-01）。 Evaluation of enforcement measures against recurring violations or public concern.
+    行政执法单位对在特定时间和特定场所经常发生、但未有效治理的违法行为，或者受到舆论普遍关注的执法现象，评估执法措施的合理性、必要性和公正性，改进和调整执法措施，并及时向本级人民政府报告，一次评估一行；三个维度的结论在“评估维度结论”表中，三个维度都应评估并有报告日期（规则 JN-EVL-001）。 Evaluation of enforcement measures against recurring violations or public concern.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
          'from_schema': 'https://w3id.org/jn-exchange/enforcement',
@@ -4741,9 +4789,12 @@ class EnforcementEvaluation(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     trigger: EvaluationTrigger = Field(default=..., title="评估起因", description="""经常发生但未有效治理的违法行为，或受到舆论普遍关注的执法现象。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
-         'domain_of': ['EnforcementEvaluation', 'SupervisionDirective']} })
+         'domain_of': ['EnforcementEvaluation',
+                       'SupervisionDirective',
+                       'ErrorProneWarning']} })
     subject: str = Field(default=..., title="评估对象", description="""所评估的违法行为或执法现象，以及所涉执法措施。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
          'domain_of': ['EnforcementEvaluation']} })
     time_place_pattern: Optional[str] = Field(default=None, title="发生的时间和场所", description="""违法行为经常发生的特定时间和特定场所；起因为舆论关注的可以留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
@@ -4755,7 +4806,8 @@ class EnforcementEvaluation(ConfiguredBaseModel):
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     matter_id: Optional[str] = Field(default=None, title="执法事项", description="""所涉的行政执法事项；涉及几个事项或不能确定的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
          'domain_of': ['DelegatedPower',
                        'EnforcementMatter',
@@ -4780,8 +4832,8 @@ class EnforcementEvaluation(ConfiguredBaseModel):
          'domain_of': ['EnforcementEvaluation']} })
     adjustment_description: Optional[str] = Field(default=None, title="改进调整情况", description="""改进和调整执法措施的内容；未调整的说明理由。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
          'domain_of': ['DelegatedPower', 'EnforcementEvaluation']} })
-    report_date: Optional[date] = Field(default=None, title="向本级人民政府报告日期", description="""向本级人民政府报告评估和改进调整情况之日；尚未报告的留空（规则 EC-01）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
-         'domain_of': ['EnforcementEvaluation']} })
+    report_date: Optional[date] = Field(default=None, title="向本级人民政府报告日期", description="""向本级人民政府报告评估和改进调整情况之日；尚未报告的留空（规则 JN-EVL-001）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
+         'domain_of': ['EnforcementEvaluation', 'SupervisionWorkReport']} })
     report_recipient: Optional[str] = Field(default=None, title="报告对象", description="""所报告的本级人民政府（或比照的管理委员会）的名称。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '000 · 第十四条'}},
          'domain_of': ['EnforcementEvaluation']} })
 
@@ -4822,11 +4874,11 @@ class EvaluationDimensionResult(ConfiguredBaseModel):
 
 class CaseTransfer(ConfiguredBaseModel):
     """
-    行政执法中的案件和问题线索移送，一次移送一行：涉嫌犯罪的案件移送公安机关等有管辖权的机关（执法行为 suspected_crime 为 true 时应有此类记录，规则 TF-01），问题线索移送纪检监察机关，司法机关依法移送的应当给予行政处罚的案件（双向移送的反向），以及移送其他有管辖权的行政执法单位。移送方向由移送类型决定（代码表注解 direction）：移出时 agency_id 是移送单位，接收时是接收单位。监督机构移交行政执法单位处理的记录不在本表，见执法监督模块的“移交行政执法单位处理”。 Case and clue transfers: suspected crimes to the police, clues to discipline bodies, and back.
+    行政执法中的案件和问题线索移送，一次移送一行：涉嫌犯罪的案件移送公安机关等有管辖权的机关（执法行为 suspected_crime 为 true 时应有此类记录，规则 JN-PEN-004），问题线索移送纪检监察机关，司法机关依法移送的应当给予行政处罚的案件（双向移送的反向），以及移送其他有管辖权的行政执法单位。移送方向由移送类型决定（代码表注解 direction）：移出时 agency_id 是移送单位，接收时是接收单位。监督机构移交行政执法单位处理的记录不在本表，见执法监督模块的“移交行政执法单位处理”。 Case and clue transfers: suspected crimes to the police, clues to discipline bodies, and back.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第八条；002 · 任务8；EXT 行政处罚法 第二十七条；EXT '
-                                            '行政执法机关移送涉嫌犯罪案件的规定'}},
+                                            '行政执法机关移送涉嫌犯罪案件的规定 第三条'}},
          'from_schema': 'https://w3id.org/jn-exchange/enforcement',
          'title': '案件移送'})
 
@@ -4853,6 +4905,7 @@ class CaseTransfer(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     action_id: Optional[str] = Field(default=None, title="执法行为", description="""移送所涉的执法行为（移出的案件，或接收后立案的案件）；尚无执法行为记录的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第八条；002 · 任务8'}},
          'domain_of': ['EnforcementAction',
@@ -4878,7 +4931,8 @@ class CaseTransfer(ConfiguredBaseModel):
     transfer_date: date = Field(default=..., title="移送日期", description="""移送（或接收移送）之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第八条；002 · 任务8'}},
          'domain_of': ['CaseTransfer', 'SupervisionTransfer', 'FaultCase']} })
     transfer_doc_no: Optional[str] = Field(default=None, title="移送书文号", description="""移送书或移送函的文号；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '003 · 第八条；EXT 行政执法机关移送涉嫌犯罪案件的规定'}},
+                                   'value': '003 · 第八条；EXT '
+                                            '实践：移送文书、回执与接收方的处理结果（行政执法机关移送涉嫌犯罪案件的规定，未引条文）'}},
          'domain_of': ['CaseTransfer', 'SupervisionTransfer']} })
     case_summary: str = Field(default=..., title="案情摘要", description="""移送的案件或问题线索的简要情况。涉及的个人情况属个人信息；不得写入证件号码、电话号码。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第八条；002 · 任务8'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -4888,13 +4942,17 @@ class CaseTransfer(ConfiguredBaseModel):
          'domain_of': ['CaseTransfer', 'SupervisionCase', 'FaultCase']} })
     suspected_offence: Optional[str] = Field(default=None, title="涉嫌罪名或问题性质", description="""涉嫌犯罪的罪名，或移送纪检监察机关的问题线索的性质；不确定的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第八条；002 · 任务8'}},
          'domain_of': ['CaseTransfer']} })
-    receipt_date: Optional[date] = Field(default=None, title="对方接收日期", description="""对方机关接收移送之日（回执日期）；接收司法机关移送时留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': 'EXT 行政执法机关移送涉嫌犯罪案件的规定'}},
+    receipt_date: Optional[date] = Field(default=None, title="对方接收日期", description="""对方机关接收移送之日（回执日期）；接收司法机关移送时留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+                                   'value': 'EXT '
+                                            '实践：移送文书、回执与接收方的处理结果（行政执法机关移送涉嫌犯罪案件的规定，未引条文）'}},
          'domain_of': ['CaseTransfer']} })
     outcome: Optional[TransferOutcome] = Field(default=None, title="处理结果", description="""接收方的处理结果：立案（受理）、不予立案、退回或其他；尚无结果的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务8；EXT 行政执法机关移送涉嫌犯罪案件的规定'}},
+                                   'value': '002 · 任务8；EXT '
+                                            '实践：移送文书、回执与接收方的处理结果（行政执法机关移送涉嫌犯罪案件的规定，未引条文）'}},
          'domain_of': ['CaseTransfer', 'ReviewApplication']} })
     outcome_date: Optional[date] = Field(default=None, title="处理结果日期", description="""接收方作出处理（或书面通知处理结果）之日；尚无结果的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务8；EXT 行政执法机关移送涉嫌犯罪案件的规定'}},
+                                   'value': '002 · 任务8；EXT '
+                                            '实践：移送文书、回执与接收方的处理结果（行政执法机关移送涉嫌犯罪案件的规定，未引条文）'}},
          'domain_of': ['CaseTransfer']} })
     assisted_investigation: Optional[bool] = Field(default=None, title="是否协助调查", description="""移送后行政执法人员是否按要求协助接收机关调查。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第八条'}},
          'domain_of': ['CaseTransfer']} })
@@ -4915,7 +4973,7 @@ class CaseTransfer(ConfiguredBaseModel):
 
 class LegalReview(ConfiguredBaseModel):
     """
-    重大执法决定作出前的法制审核，一次送审一行；审核意见为存在问题、承办机构研究处理后再次送审的，另起一行并递增审核轮次。重大执法决定（执法行为 is_major_decision 为 true）应有审核日期不晚于决定日期的法制审核记录（规则 PN-06）。可由本单位法制审核机构审核，也可依重大执法决定法制审核协作机制由其他单位审核（002 · 任务9）。 Legal review of major enforcement decisions.
+    重大执法决定作出前的法制审核，一次送审一行；审核意见为存在问题、承办机构研究处理后再次送审的，另起一行并递增审核轮次。重大执法决定（执法行为 is_major_decision 为 true）应有审核日期不晚于决定日期的法制审核记录（规则 JN-PEN-003）。可由本单位法制审核机构审核，也可依重大执法决定法制审核协作机制由其他单位审核（002 · 任务9）。 Legal review of major enforcement decisions.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第六条；003 · 第十二条(三)；002 · 任务9；EXT '
@@ -4960,7 +5018,7 @@ class LegalReview(ConfiguredBaseModel):
     submitted_date: date = Field(default=..., title="送审日期", description="""承办机构提交法制审核之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第六条；EXT 国办发〔2018〕118号'}},
          'domain_of': ['LegalReview']} })
-    review_date: date = Field(default=..., title="审核日期", description="""出具书面审核意见之日，不得晚于执法决定的决定日期（规则 PN-06）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
+    review_date: date = Field(default=..., title="审核日期", description="""出具书面审核意见之日，不得晚于执法决定的决定日期（规则 JN-PEN-003）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第六条；EXT 行政处罚法 第五十八条'}},
          'domain_of': ['CertificateAnnualReview',
                        'NonSiteFinding',
@@ -5031,7 +5089,8 @@ class CaseFileReview(ConfiguredBaseModel):
                        'CaseFileReview',
                        'EnforcementAppraisal']} })
     grade: CaseFileGrade = Field(default=..., title="评查等次", description="""优秀、良好、合格或不合格；等次的分数线由组织评查的单位确定。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务12；EXT 行政执法案卷评查实践'}},
+                                   'value': '002 · 任务12；EXT 实践：案卷评查的等次（002 · 任务12 '
+                                            '只要求提高案卷评查效率，未规定等次，未引条文）'}},
          'domain_of': ['OfficerAnnualAssessment',
                        'CreditRating',
                        'CaseFileReview',
@@ -5090,6 +5149,7 @@ class ProminentIssue(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     source: ProminentIssueSource = Field(default=..., title="问题来源", description="""群众反映或全面排查发现。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务4'}},
          'domain_of': ['ProminentIssue', 'FaultCase']} })
@@ -5100,7 +5160,8 @@ class ProminentIssue(ConfiguredBaseModel):
                        'JointInspection',
                        'FlexibleMeasure',
                        'EnforcementEvaluation',
-                       'ProminentIssue']} })
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
     issue_title: str = Field(default=..., title="问题名称", description="""问题的简要名称。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务4'}},
          'domain_of': ['ProminentIssue']} })
     issue_description: str = Field(default=..., title="问题表现", description="""问题的具体表现。不得写入个人信息。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务4'}},
@@ -5209,11 +5270,13 @@ class JurisdictionDispute(ConfiguredBaseModel):
 
 class SupervisionClue(ConfiguredBaseModel):
     """
-    行政执法监督机构收到或者自行发现的、反映行政执法单位及其工作人员违法或者不当执法、不履行执法职责的问题线索，一条线索一行。来源包括12345市民服务热线、爱山东“码上监督”小程序、行政执法社会监督员、行政执法监督员、行政执法监督企业联系点、信访举报、纪检监察机关和行政复议机关等提出的建议、监督机构自行发现等。举报人只以假名化引用（informant_ref）和“是否实名举报”出现，不交换举报人的姓名、证件号码和联系方式。对信访举报中经查不属实、查无实据或者经认定予以容错免责的，实名举报的按规定向举报人反馈结果，匿名举报的在一定范围内说明情况（规则 SV-11）。与研究草案不同：草案的来源代码把信访举报分为“实名”“匿名”两个值；实名与否对12345热线、 “码上监督”等来源同样存在，故来源只保留“信访举报”一个值，实名与否由 is_named_report 记录。 Supervision clues; the informant appears only as a keyed-hash reference.
+    行政执法监督机构收到或者自行发现的、反映行政执法单位及其工作人员违法或者不当执法、不履行执法职责的问题线索，一条线索一行。来源包括12345市民服务热线、爱山东“码上监督”小程序、行政执法社会监督员、行政执法监督员、行政执法监督企业联系点、信访举报、纪检监察机关和行政复议机关等提出的建议、监督机构自行发现等。举报人只以假名化引用（informant_ref）和“是否实名举报”出现，不交换举报人的姓名、证件号码和联系方式。对信访举报中经查不属实、查无实据或者经认定予以容错免责的，实名举报的按规定向举报人反馈结果，匿名举报的在一定范围内说明情况（规则 JN-SUP-012）。与研究草案不同：草案的来源代码把信访举报分为“实名”“匿名”两个值；实名与否对12345热线、 “码上监督”等来源同样存在，故来源只保留“信访举报”一个值，实名与否由 is_named_report 记录。 Supervision clues; the informant appears only as a keyed-hash reference.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'receiving_agency_id'},
+                         'basis': {'tag': 'basis',
                                    'value': '002 · 任务14；002 · 任务15；003 · 第二十二条；004 · '
-                                            '第十六条'}},
+                                            '第十六条'},
+                         'event_date': {'tag': 'event_date', 'value': 'received_date'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '监督线索'})
 
@@ -5252,7 +5315,7 @@ class SupervisionClue(ConfiguredBaseModel):
                                                 'value': 'clear'},
                          'personal_data': {'tag': 'personal_data',
                                            'value': 'personal'}},
-         'domain_of': ['SupervisionClue']} })
+         'domain_of': ['SupervisionClue', 'SupervisionWorkReport']} })
     is_named_report: Optional[bool] = Field(default=None, title="是否实名举报", description="""由个人反映的线索（信访举报、12345热线、“码上监督”、社会监督员等）是否实名；机关建议和监督机构自行发现的线索留空。决定经查后向举报人反馈结果还是在一定范围内说明情况。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十二条'}},
          'domain_of': ['SupervisionClue']} })
     informant_ref: Optional[str] = Field(default=None, title="举报人引用", description="""接收机构为举报人分配的假名化引用（如信访系统内的编号），用于识别同一举报人的多条线索和办理反馈；匿名举报留空。不得为举报人的姓名、证件号码、电话号码或其片段。对外交换时以城市持有密钥的 HMAC-SHA256 替换（64位十六进制）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十二条'},
@@ -5301,12 +5364,15 @@ class SupervisionClue(ConfiguredBaseModel):
 
 class SupervisionCase(ConfiguredBaseModel):
     """
-    行政执法监督机构对行政执法单位及其工作人员的行政执法行为启动的监督案件，一案一行。 procedure_basis 标明所依据的程序：历城区2025-03-01至2027-02-28启动的案件依 003（启动监督案件时同时启动履职尽责容错纠错核查，按“立案、核实、认定、反馈、纠错、归档”办理），其他案件依 004 进行核查。自立案之日起30日内调查终结并作出决定；情况复杂的经负责人批准可以延长，延长不超过30日；003 程序下鉴定（评估、检测）等技术性调查时间不计入办理时间（规则 SV-04）。决定作出后7日内告知相关单位及当事人（003，规则 SV-05）。发现违法或者不当行政执法行为的制发《行政执法监督意见书》（规则 SV-07）。经初步核查应当由行政执法单位自行调查的，移交处理（SupervisionTransfer）。 Supervision cases: procedure, dates, time limit, extension, decision, notice and finding.
+    行政执法监督机构对行政执法单位及其工作人员的行政执法行为启动的监督案件，一案一行。 procedure_basis 标明所依据的程序：历城区2025-03-01至2027-02-28启动的案件依 003（启动监督案件时同时启动履职尽责容错纠错核查，按“立案、核实、认定、反馈、纠错、归档”办理），其他案件依 004 进行核查。自立案之日起30日内调查终结并作出决定；情况复杂的经负责人批准可以延长，延长不超过30日；003 程序下鉴定（评估、检测）等技术性调查时间不计入办理时间（规则 JN-SUP-001）。决定作出后7日内告知相关单位及当事人（003，规则 JN-SUP-005）。发现违法或者不当行政执法行为的制发《行政执法监督意见书》（规则 JN-SUP-007）。经初步核查应当由行政执法单位自行调查的，移交处理（SupervisionTransfer）。 Supervision cases: procedure, dates, time limit, extension, decision, notice and finding.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'supervising_agency_id'},
+                         'basis': {'tag': 'basis',
                                    'value': '003 · 第十三条；003 · 第十四条；003 · 第十五条；003 · '
                                             '第十六条；003 · 第十七条；003 · 第十八条；004 · 第十六条；004 '
-                                            '· 第十八条；004 · 第十九条'}},
+                                            '· 第十八条；004 · 第十九条'},
+                         'event_date': {'tag': 'event_date',
+                                        'value': 'filing_date start_date'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '行政执法监督案件'})
 
@@ -5361,7 +5427,7 @@ class SupervisionCase(ConfiguredBaseModel):
                        'SupervisionCase',
                        'SupervisionCaseStage',
                        'TechnicalPeriod']} })
-    duty_review_start_date: Optional[date] = Field(default=None, title="容错纠错核查启动日期", description="""启动履职尽责容错纠错核查程序之日。依 003 办理的案件必填，应与 start_date 相同（“启动行政执法监督案件时同时启动”，规则 SV-12）；其他程序的案件留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十三条'}},
+    duty_review_start_date: Optional[date] = Field(default=None, title="容错纠错核查启动日期", description="""启动履职尽责容错纠错核查程序之日。依 003 办理的案件必填，应与 start_date 相同（“启动行政执法监督案件时同时启动”，规则 JN-SUP-013）；其他程序的案件留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十三条'}},
          'domain_of': ['SupervisionCase']} })
     filing_date: Optional[date] = Field(default=None, title="立案日期", description="""监督机构立案之日，30日调查期限自此日起算；移交处理未立案的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第十四条；003 · 第十七条；004 · 第十九条'}},
@@ -5422,9 +5488,10 @@ class SupervisionCase(ConfiguredBaseModel):
 
 class SupervisionCaseStage(ConfiguredBaseModel):
     """
-    依 003 办理的监督案件经过的各阶段，每案每阶段一行。阶段按“立案、核实、认定、反馈、纠错、归档” 顺序进行，开始日期不得早于前一阶段，归档为最后一个阶段（规则 SV-01）。依其他程序办理的案件可以不报送本表。 Stages of a supervision case under 003, one row per case and stage.
+    依 003 办理的监督案件经过的各阶段，每案每阶段一行。阶段按“立案、核实、认定、反馈、纠错、归档” 顺序进行，开始日期不得早于前一阶段，归档为最后一个阶段（规则 JN-SUP-008）。依其他程序办理的案件可以不报送本表。 Stages of a supervision case under 003, one row per case and stage.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十四条'}},
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十四条'},
+                         'within': {'tag': 'within', 'value': 'supervision_case_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '办理阶段',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -5479,7 +5546,7 @@ class SupervisionCaseStage(ConfiguredBaseModel):
 
 class SupervisionInvestigator(ConfiguredBaseModel):
     """
-    参加监督案件调查的人员，每案每人一行。调查人员不得少于两人（规则 SV-02，只计未回避的人员）；与所调查案件或者被调查单位、人员有利害关系的应当回避，有利害关系而未回避的不得担任调查人员（规则 SV-03）。 Investigators of a supervision case, with conflict of interest and recusal.
+    参加监督案件调查的人员，每案每人一行。调查人员不得少于两人（规则 JN-SUP-002，只计未回避的人员）；与所调查案件或者被调查单位、人员有利害关系的应当回避，有利害关系而未回避的不得担任调查人员（规则 JN-SUP-003）。 Investigators of a supervision case, with conflict of interest and recusal.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
@@ -5518,9 +5585,11 @@ class SupervisionInvestigator(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     certificate_no: Optional[str] = Field(default=None, title="执法监督证件号码", description="""调查人员调查取证时出示的行政执法监督证件。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '004 · 第十八条；EXT 山东省行政执法证件管理办法'},
+                                   'value': '004 · 第十八条；EXT '
+                                            '实践：行政执法证件的种类、编号与状态（山东省行政执法证件管理办法，未引条文）'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
                          'personal_data': {'tag': 'personal_data',
@@ -5528,21 +5597,22 @@ class SupervisionInvestigator(ConfiguredBaseModel):
          'domain_of': ['EnforcementCertificate',
                        'CertificateAnnualReview',
                        'ActionOfficer',
-                       'SupervisionInvestigator']} })
+                       'SupervisionInvestigator',
+                       'FaultCaseInvestigator']} })
     assigned_date: Optional[date] = Field(default=None, title="指派日期", description="""被指派参加调查之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条'}},
-         'domain_of': ['SupervisionInvestigator']} })
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
     has_conflict_of_interest: bool = Field(default=..., title="是否有利害关系", description="""是否与所调查案件或者被调查的行政执法单位、人员有利害关系。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'}},
-         'domain_of': ['SupervisionInvestigator']} })
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
     conflict_description: Optional[str] = Field(default=None, title="利害关系说明", description="""利害关系的情况；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
                          'personal_data': {'tag': 'personal_data',
                                            'value': 'personal'}},
-         'domain_of': ['SupervisionInvestigator']} })
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
     recused: bool = Field(default=..., title="是否回避", description="""是否已回避（不再参加调查）。有利害关系的必须为 true。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'}},
-         'domain_of': ['SupervisionInvestigator']} })
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
     recusal_date: Optional[date] = Field(default=None, title="回避日期", description="""决定回避之日；未回避的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'}},
-         'domain_of': ['SupervisionInvestigator']} })
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
 
 
 class SupervisionCaseMethod(ConfiguredBaseModel):
@@ -5587,7 +5657,7 @@ class SupervisionCaseMethod(ConfiguredBaseModel):
 
 class TechnicalPeriod(ConfiguredBaseModel):
     """
-    监督案件中委托鉴定（评估、检测）等技术性调查的期间，一次委托一行。依 003 办理的案件，技术性调查时间不计入办理时间：不计入的天数为 end_date − start_date（委托之日不计入，自次日起算至收到结论之日， EXT 民法典第二百零一条），几个期间重叠的只计一次（规则 SV-04）。依 004 办理的案件不扣除。 Technical appraisal periods, excluded from the 30-day limit under 003.
+    监督案件中委托鉴定（评估、检测）等技术性调查的期间，一次委托一行。依 003 办理的案件，技术性调查时间不计入办理时间：不计入的天数为 end_date − start_date（委托之日不计入，自次日起算至收到结论之日， EXT 民法典第二百零一条），几个期间重叠的只计一次（规则 JN-SUP-001）。依 004 办理的案件不扣除。 Technical appraisal periods, excluded from the 30-day limit under 003.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
@@ -5648,7 +5718,7 @@ class TechnicalPeriod(ConfiguredBaseModel):
 
 class StatementOfDefense(ConfiguredBaseModel):
     """
-    被调查的行政执法单位或者工作人员的陈述申辩，一次陈述申辩一行；放弃的也记一行（waived 为 true）。属于监督案件的填 supervision_case_id，属于过错责任追究案件的填 fault_case_id，至少填一项（规则 SV-06）。 Statements of defense by the investigated unit or staff member.
+    被调查的行政执法单位或者工作人员的陈述申辩，一次陈述申辩一行；放弃的也记一行（waived 为 true）。属于监督案件的填 supervision_case_id，属于过错责任追究案件的填 fault_case_id，至少填一项（规则 JN-SUP-006）。 Statements of defense by the investigated unit or staff member.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第十六条；003 · 第十四条；004 · 第十八条'}},
@@ -5679,6 +5749,7 @@ class StatementOfDefense(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
     subject_id: Optional[str] = Field(default=None, title="责任主体", description="""过错责任追究案件中提出陈述申辩的责任主体；监督案件留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -5717,6 +5788,7 @@ class StatementOfDefense(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     officer_id: Optional[str] = Field(default=None, title="人员", description="""陈述申辩的工作人员；单位陈述申辩的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -5733,6 +5805,7 @@ class StatementOfDefense(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     statement_date: date = Field(default=..., title="陈述申辩日期", description="""提出陈述申辩（或者表示放弃）之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十六条；004 · 第十八条'}},
          'domain_of': ['StatementOfDefense']} })
@@ -5772,7 +5845,7 @@ class StatementOfDefense(ConfiguredBaseModel):
 
 class SupervisionTransfer(ConfiguredBaseModel):
     """
-    监督机构经初步核查，将监督案件移交行政执法单位自行调查处理，一次移交一行。依 003：行政执法单位应当于接到移交后30日内处理完成，并在7日内将处理结果报监督机构备案；依 004：行政执法单位应当于移交后三十日内作出处理决定，并将处理结果告知监督机构（规则 SV-09）。单位据此追究过错责任的，另立 FaultCase（办理方式为“移交行政执法单位处理”）并在 fault_case_id 中关联，两处移交日期应一致。 Transfers of a supervision case to the enforcement agency for handling.
+    监督机构经初步核查，将监督案件移交行政执法单位自行调查处理，一次移交一行。依 003：行政执法单位应当于接到移交后30日内处理完成，并在7日内将处理结果报监督机构备案；依 004：行政执法单位应当于移交后三十日内作出处理决定，并将处理结果告知监督机构（规则 JN-SUP-009）。单位据此追究过错责任的，另立 FaultCase（办理方式为“移交行政执法单位处理”）并在 fault_case_id 中关联，两处移交日期应一致。 Transfers of a supervision case to the enforcement agency for handling.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十五条；004 · 第十六条'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
@@ -5826,6 +5899,7 @@ class SupervisionTransfer(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
 
     @field_validator('supervision_transfer_id')
@@ -5844,7 +5918,7 @@ class SupervisionTransfer(ConfiguredBaseModel):
 
 class SupervisionOpinion(ConfiguredBaseModel):
     """
-    监督机构对发现的违法或者不当行政执法行为制发的《行政执法监督意见书》，一份一行。监督结论为违法、不当或者不履行法定职责的案件应有意见书（规则 SV-07）。 Supervision opinion letters.
+    监督机构对发现的违法或者不当行政执法行为制发的《行政执法监督意见书》，一份一行。监督结论为违法、不当或者不履行法定职责的案件应有意见书（规则 JN-SUP-007）。 Supervision opinion letters.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条；004 · 第二十二条'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
@@ -5868,7 +5942,9 @@ class SupervisionOpinion(ConfiguredBaseModel):
                        'ReviewApplication',
                        'Clarification']} })
     issuing_agency_id: str = Field(default=..., title="制发机构", description="""制发意见书的行政执法监督机构。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
-         'domain_of': ['SupervisionOpinion', 'SupervisionDirective']} })
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'ErrorProneWarning']} })
     target_agency_id: str = Field(default=..., title="被监督单位", description="""意见书的主送行政执法单位。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
          'domain_of': ['SupervisionClue',
                        'SupervisionCase',
@@ -5876,7 +5952,10 @@ class SupervisionOpinion(ConfiguredBaseModel):
                        'SupervisionDirective',
                        'EnforcementAppraisal']} })
     doc_no: str = Field(default=..., title="意见书文号", description="""《行政执法监督意见书》的文号。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
-         'domain_of': ['SupervisionOpinion', 'SupervisionDirective']} })
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'SupervisionWorkReport',
+                       'AnnualSupervisionPlan']} })
     issue_date: date = Field(default=..., title="制发日期", description="""意见书的落款日期。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
          'domain_of': ['EnforcementCertificate',
                        'SupervisionOpinion',
@@ -5912,7 +5991,7 @@ class SupervisionOpinion(ConfiguredBaseModel):
 
 class Correction(ConfiguredBaseModel):
     """
-    监督机构向容错纠错对象说明纠错事由、明确纠错事项、提出纠错要求或者建议，责成限期纠正，一项纠错要求一行。纠错对象应当在规定期限内完成；因特殊情况难以按期完成的可以申请延长整改期限。监督机构跟踪了解整改情况。整改应在期限或者经批准延长的期限内完成（规则 SV-10）。 Corrections ordered to the unit or officer, with deadline, extension and completion.
+    监督机构向容错纠错对象说明纠错事由、明确纠错事项、提出纠错要求或者建议，责成限期纠正，一项纠错要求一行。纠错对象应当在规定期限内完成；因特殊情况难以按期完成的可以申请延长整改期限。监督机构跟踪了解整改情况。整改应在期限或者经批准延长的期限内完成（规则 JN-SUP-011）。 Corrections ordered to the unit or officer, with deadline, extension and completion.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条；003 · 第二十一条'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
@@ -5966,6 +6045,7 @@ class Correction(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     officer_id: Optional[str] = Field(default=None, title="纠错人员", description="""纠错对象为工作人员的，该人员；对象为单位的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -5982,6 +6062,7 @@ class Correction(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     reason: str = Field(default=..., title="纠错事由", description="""向纠错对象说明的纠错事由。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -5998,7 +6079,7 @@ class Correction(ConfiguredBaseModel):
     requirement: str = Field(default=..., title="纠错要求或者建议", description="""提出的纠错要求或者建议。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条'}},
          'domain_of': ['Correction']} })
     issued_date: date = Field(default=..., title="提出日期", description="""提出纠错要求或者建议之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条'}},
-         'domain_of': ['Correction']} })
+         'domain_of': ['Correction', 'ErrorProneWarning', 'AnnualSupervisionPlan']} })
     deadline: date = Field(default=..., title="整改期限", description="""责成纠正的期限（最后一日）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条'}},
          'domain_of': ['Correction', 'SupervisionDirective']} })
     extension_requested: bool = Field(default=..., title="是否申请延长", description="""纠错对象是否因特殊情况申请延长整改期限。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条'}},
@@ -6038,15 +6119,20 @@ class SupervisionDirective(ConfiguredBaseModel):
     """
     司法行政机关对本地发生的有重大社会影响、反复发生以及造成严重后果的行政执法案事件进行督办，一次督办一行。触发情形代码表来自 002（历城区，2024-10-08 至 2025-12-31）；其他地区或者期间的督办依其他规定进行，触发情形留空并在事由中说明。 Directives on enforcement incidents.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务15；EXT 山东省行政执法监督条例'}},
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'issuing_agency_id'},
+                         'basis': {'tag': 'basis',
+                                   'value': '002 · 任务15；EXT '
+                                            '实践：督办的程序（山东省行政执法监督条例，未引条文）'},
+                         'event_date': {'tag': 'event_date', 'value': 'issue_date'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '督办'})
 
     directive_id: str = Field(default=..., title="督办标识", description="""督办记录在本规范中的标识。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
          'domain_of': ['SupervisionDirective']} })
     issuing_agency_id: str = Field(default=..., title="督办机关", description="""进行督办的司法行政机关（行政执法监督机构）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
-         'domain_of': ['SupervisionOpinion', 'SupervisionDirective']} })
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'ErrorProneWarning']} })
     target_agency_id: str = Field(default=..., title="被督办单位", description="""被督办的行政执法单位。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
          'domain_of': ['SupervisionClue',
                        'SupervisionCase',
@@ -6074,7 +6160,9 @@ class SupervisionDirective(ConfiguredBaseModel):
                        'SupervisionDirective',
                        'FaultCase']} })
     trigger: Optional[SupervisionDirectiveTrigger] = Field(default=None, title="督办情形", description="""有重大社会影响、反复发生或者造成严重后果；符合多项的填最主要的一项，其余在事由中说明。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
-         'domain_of': ['EnforcementEvaluation', 'SupervisionDirective']} })
+         'domain_of': ['EnforcementEvaluation',
+                       'SupervisionDirective',
+                       'ErrorProneWarning']} })
     incident_summary: str = Field(default=..., title="督办事由", description="""被督办的行政执法案事件和督办事由。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
@@ -6086,7 +6174,10 @@ class SupervisionDirective(ConfiguredBaseModel):
                        'SupervisionOpinion',
                        'SupervisionDirective']} })
     doc_no: Optional[str] = Field(default=None, title="督办文号", description="""督办通知的文号。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
-         'domain_of': ['SupervisionOpinion', 'SupervisionDirective']} })
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'SupervisionWorkReport',
+                       'AnnualSupervisionPlan']} })
     deadline: Optional[date] = Field(default=None, title="办结期限", description="""督办要求的办结期限（最后一日）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
          'domain_of': ['Correction', 'SupervisionDirective']} })
     completed_date: Optional[date] = Field(default=None, title="办结日期", description="""被督办单位办结并报告之日；尚未办结的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
@@ -6114,14 +6205,15 @@ class SupervisionDirective(ConfiguredBaseModel):
 
 class DutyDetermination(ConfiguredBaseModel):
     """
-    依 003 对行政执法单位或者工作人员作出的履职尽责、容错免责、从轻减轻责任或者不予容错的认定，每个监督案件每个被认定对象一行。认定所依据的情形记入四个情形表，情形须属于认定类别对应的代码表（规则 DT-01）；存在不予容错情形的不得认定为容错免责（规则 DT-02）。予以容错免责的不作为行政执法错误认定（is_enforcement_error 为 false）；不予容错的依照行政执法过错责任追究程序追究，关联 FaultCase （规则 SV-08）。只适用于历城区2025-03-01至2027-02-28启动的监督案件。 Duty-fulfilment / fault-tolerance determinations under 003.
+    依 003 对行政执法单位或者工作人员作出的履职尽责、容错免责、从轻减轻责任或者不予容错的认定，每个监督案件每个被认定对象一行。认定所依据的情形记入四个情形表，情形须属于认定类别对应的代码表（规则 JN-DET-001）；存在不予容错情形的不得认定为容错免责（规则 JN-DET-002）。予以容错免责的不作为行政执法错误认定（is_enforcement_error 为 false）；不予容错的依照行政执法过错责任追究程序追究，关联 FaultCase （规则 JN-DET-005）。只适用于历城区2025-03-01至2027-02-28启动的监督案件。 Duty-fulfilment / fault-tolerance determinations under 003.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第九条；003 · 第十条；003 · 第十一条；003 · '
                                             '第十二条；003 · 第十八条'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
-                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'},
+                         'within': {'tag': 'within', 'value': 'supervision_case_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '履职尽责（容错）认定'})
 
@@ -6172,6 +6264,7 @@ class DutyDetermination(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     officer_id: Optional[str] = Field(default=None, title="认定对象人员", description="""被认定的行政执法人员；认定对象为单位的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第四条；003 · 第九条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -6188,6 +6281,7 @@ class DutyDetermination(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     determination_type: DutyDeterminationType = Field(default=..., title="认定类别", description="""履职尽责、容错免责、从轻减轻责任或者不予容错。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第九条；003 · 第十条；003 · 第十一条；003 · '
@@ -6195,7 +6289,7 @@ class DutyDetermination(ConfiguredBaseModel):
          'domain_of': ['DutyDetermination']} })
     treatment: Optional[ToleranceOutcome] = Field(default=None, title="处理结果", description="""认定类别为容错免责的必填（从轻处理、减轻处理或者予以免责）；从轻减轻责任的填从轻或者减轻；其他类别留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十条；003 · 第十一条'}},
          'domain_of': ['DutyDetermination']} })
-    is_enforcement_error: bool = Field(default=..., title="是否作为行政执法错误认定", description="""是否作为行政执法错误认定。履职尽责和容错免责的必须为 false；从轻减轻责任和不予容错的为 true。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
+    is_enforcement_error: bool = Field(default=..., title="是否作为行政执法错误认定", description="""是否作为行政执法错误认定。容错免责的必须为 false（003 · 第十八条第一款，规则 JN-DET-005）；履职尽责的为 false；不予容错的依过错责任追究程序追究，为 true；从轻减轻责任的 003 未作规定，按认定结论填写。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
          'domain_of': ['DutyDetermination']} })
     fault_case_id: Optional[str] = Field(default=None, title="过错责任追究案件", description="""不予容错、依照过错责任追究程序追究的案件（不予容错的必填）；从轻减轻责任并在过错责任追究中从轻、减轻的也填；其他留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十八条'}},
          'domain_of': ['StatementOfDefense',
@@ -6204,6 +6298,7 @@ class DutyDetermination(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
     decision_date: date = Field(default=..., title="认定日期", description="""作出认定（行政执法监督决定）之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十七条；003 · 第十八条'}},
          'domain_of': ['EnforcementAction',
@@ -6243,7 +6338,8 @@ class DeterminationDutySituation(ConfiguredBaseModel):
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第九条'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
-                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'},
+                         'within': {'tag': 'within', 'value': 'determination_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '履职尽责情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6288,7 +6384,8 @@ class DeterminationToleranceSituation(ConfiguredBaseModel):
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十条'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
-                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'},
+                         'within': {'tag': 'within', 'value': 'determination_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '容错免责情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6333,7 +6430,8 @@ class DeterminationReductionSituation(ConfiguredBaseModel):
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十一条'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
-                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'},
+                         'within': {'tag': 'within', 'value': 'determination_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '从轻减轻责任情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6373,12 +6471,13 @@ class DeterminationReductionSituation(ConfiguredBaseModel):
 
 class DeterminationNoToleranceSituation(ConfiguredBaseModel):
     """
-    不予容错所依据的情形（003 · 第十二条），每个认定每种情形一行；只用于认定类别为不予容错的认定。存在任一不予容错情形的，不得认定为容错免责（规则 DT-02）。 No-tolerance situations of a determination.
+    不予容错所依据的情形（003 · 第十二条），每个认定每种情形一行；只用于认定类别为不予容错的认定。存在任一不予容错情形的，不得认定为容错免责（规则 JN-DET-002）。 No-tolerance situations of a determination.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十二条'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
-                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'},
+                         'within': {'tag': 'within', 'value': 'determination_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '不予容错情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6418,12 +6517,15 @@ class DeterminationNoToleranceSituation(ConfiguredBaseModel):
 
 class FaultCase(ConfiguredBaseModel):
     """
-    依 004 追究行政执法过错责任的案件，一案一行。责任追究主体为对被追究单位负责的人民政府（或比照执行的管理委员会），由其行政执法监督机构具体实施。来源为监督机构发现、纪检监察机关或行政复议机关等建议（第十六条），或者行政执法单位自行发现（第十七条）；历城区依 003 不予容错的也经此程序追究。监督机构立案处理的：自立案之日起三十日内调查终结并作出处理决定，情况复杂的经监督机构负责人批准可以延长，最多三十日（规则 FA-05）；处理决定报经本级人民政府批准（规则 FA-06）。移交行政执法单位处理的：单位应当于移交后三十日内作出处理决定并告知监督机构。发现应当追究政纪责任或者刑事责任的，移交有权机关处理。过错情形至少一项（规则 FA-01）。与研究草案不同：草案名为 FaultAccountabilityCase，按约定名改为 FaultCase。 Fault-accountability cases under 004.
+    依 004 追究行政执法过错责任的案件，一案一行。责任追究主体为对被追究单位负责的人民政府（或比照执行的管理委员会），由其行政执法监督机构具体实施。来源为监督机构发现、纪检监察机关或行政复议机关等建议（第十六条），或者行政执法单位自行发现（第十七条）；历城区依 003 不予容错的也经此程序追究。监督机构立案处理的：自立案之日起三十日内调查终结并作出处理决定，情况复杂的经监督机构负责人批准可以延长，最多三十日（规则 JN-FLT-007）；处理决定报经本级人民政府批准（规则 JN-FLT-009）。移交行政执法单位处理的：单位应当于移交后三十日内作出处理决定并告知监督机构。发现应当追究政纪责任或者刑事责任的，移交有权机关处理。过错情形至少一项（规则 JN-FLT-001）。与研究草案不同：草案名为 FaultAccountabilityCase，按约定名改为 FaultCase。 Fault-accountability cases under 004.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'supervising_agency_id'},
+                         'basis': {'tag': 'basis',
                                    'value': '004 · 第四条；004 · 第五条；004 · 第十六条；004 · '
                                             '第十七条；004 · 第十八条；004 · 第十九条；004 · 第二十条；004 '
                                             '· 第二十三条'},
+                         'event_date': {'tag': 'event_date',
+                                        'value': 'filing_date verification_start_date'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '过错责任追究案件'})
@@ -6435,6 +6537,7 @@ class FaultCase(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
     case_no: Optional[str] = Field(default=None, title="案件编号", description="""立案编号；尚未立案的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十六条'}},
          'domain_of': ['EnforcementAction', 'SupervisionCase', 'FaultCase']} })
@@ -6538,11 +6641,12 @@ class FaultCase(ConfiguredBaseModel):
 
 class FaultCaseSubject(ConfiguredBaseModel):
     """
-    过错责任追究案件中的责任主体（行政执法单位或者工作人员），每案每个主体一行。单位独自造成过错的承担全部责任；两个以上单位共同造成的分别承担相应责任，填责任程度或者责任份额（规则 FA-07）。工作人员按其履行的承办、审核、批准职责和实际作用区分过错程度（规则 FA-08）。追责方式单位与人员分用两个表（规则 FA-02）；免于追究或者不予追究的不得有追责方式（规则 FA-03）。 Liable subjects of a fault case: units with shares, staff with roles.
+    过错责任追究案件中的责任主体（行政执法单位或者工作人员），每案每个主体一行。单位独自造成过错的承担全部责任；两个以上单位共同造成的分别承担相应责任，填责任程度或者责任份额（规则 JN-FLT-010）。工作人员按其履行的承办、审核、批准职责和实际作用区分过错程度（规则 JN-FLT-011）。追责方式单位与人员分用两个表（规则 JN-FLT-002）；免于追究或者不予追究的不得有追责方式（规则 JN-FLT-003）。 Liable subjects of a fault case: units with shares, staff with roles.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis',
                                    'value': '004 · 第二条；004 · 第十四条；004 · 第十五条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'fault_case_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '责任主体'})
 
@@ -6566,6 +6670,7 @@ class FaultCaseSubject(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
     subject_type: AccountabilitySubjectType = Field(default=..., title="主体类别", description="""行政执法单位或者工作人员。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '004 · 第二条；004 · 第八条；004 · 第九条'}},
@@ -6593,6 +6698,7 @@ class FaultCaseSubject(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     officer_id: Optional[str] = Field(default=None, title="工作人员", description="""被追究的工作人员；主体为单位的留空，主体为工作人员的必填。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第二条；004 · 第十五条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -6609,6 +6715,7 @@ class FaultCaseSubject(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     staff_role: Optional[StaffRole] = Field(default=None, title="履行的职责", description="""工作人员在过错行为中履行的承办、审核或者批准职责（主体为工作人员的必填；同时履行两项以上的，填起主要作用的一项，其余在作用说明中写明）；主体为单位的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十五条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -6655,10 +6762,11 @@ class FaultCaseSubject(ConfiguredBaseModel):
 
 class FaultCaseSituation(ConfiguredBaseModel):
     """
-    过错责任追究案件认定的行政执法过错情形（004 · 第七条），每案每种情形一行；每案至少一行（规则 FA-01）。 Fault situations of a fault case.
+    过错责任追究案件认定的行政执法过错情形（004 · 第七条），每案每种情形一行；每案至少一行（规则 JN-FLT-001）。 Fault situations of a fault case.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第七条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'fault_case_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '过错情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6672,6 +6780,7 @@ class FaultCaseSituation(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
     fault_situation: FaultSituation = Field(default=..., title="过错情形", description="""004 · 第七条所列情形。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第七条'}},
          'domain_of': ['FaultCaseSituation']} })
@@ -6690,12 +6799,78 @@ class FaultCaseSituation(ConfiguredBaseModel):
                        'SubjectExemptionSituation']} })
 
 
+class FaultCaseInvestigator(ConfiguredBaseModel):
+    """
+    参加过错责任追究案件调查的人员，每案每人一行。调查取证时，调查人员不得少于两人（规则 JN-FLT-014，只计未回避的人员）；调查人员与被调查案件或者被调查的行政执法机关及行政执法人员有利害关系的，应当回避（规则 JN-FLT-015）。1.1.0 新增：1.0.0 的调查人员表只能关联监督案件，004 · 第十八条的调查人员无处登记。 Investigators of a fault-accountability case (new in 1.1.0), with conflict of interest and recusal.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'fault_case_id'}},
+         'from_schema': 'https://w3id.org/jn-exchange/supervision',
+         'title': '过错案件调查人员',
+         'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
+                                         'unique_key_slots': ['fault_case_id',
+                                                              'officer_id']}}})
+
+    fault_case_id: str = Field(default=..., title="过错责任追究案件", description="""所调查的过错责任追究案件。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'}},
+         'domain_of': ['StatementOfDefense',
+                       'SupervisionTransfer',
+                       'DutyDetermination',
+                       'FaultCase',
+                       'FaultCaseSubject',
+                       'FaultCaseSituation',
+                       'FaultCaseInvestigator',
+                       'ReviewApplication']} })
+    officer_id: str = Field(default=..., title="调查人员", description="""参加调查的行政执法监督人员。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'},
+                         'exchange_treatment': {'tag': 'exchange_treatment',
+                                                'value': 'clear'},
+                         'personal_data': {'tag': 'personal_data',
+                                           'value': 'personal'}},
+         'domain_of': ['EnforcementOfficer',
+                       'EnforcementCertificate',
+                       'OfficerAnnualAssessment',
+                       'TrainingRecord',
+                       'ActionOfficer',
+                       'SupervisionInvestigator',
+                       'StatementOfDefense',
+                       'Correction',
+                       'DutyDetermination',
+                       'FaultCaseSubject',
+                       'FaultCaseInvestigator',
+                       'Clarification']} })
+    certificate_no: Optional[str] = Field(default=None, title="执法监督证件号码", description="""调查人员调查取证时出示的行政执法监督证件。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'},
+                         'exchange_treatment': {'tag': 'exchange_treatment',
+                                                'value': 'clear'},
+                         'personal_data': {'tag': 'personal_data',
+                                           'value': 'personal'}},
+         'domain_of': ['EnforcementCertificate',
+                       'CertificateAnnualReview',
+                       'ActionOfficer',
+                       'SupervisionInvestigator',
+                       'FaultCaseInvestigator']} })
+    assigned_date: Optional[date] = Field(default=None, title="指派日期", description="""被指派参加调查之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'}},
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
+    has_conflict_of_interest: bool = Field(default=..., title="是否有利害关系", description="""是否与被调查案件或者被调查的行政执法机关及行政执法人员有利害关系。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'}},
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
+    conflict_description: Optional[str] = Field(default=None, title="利害关系说明", description="""利害关系的情况；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'},
+                         'exchange_treatment': {'tag': 'exchange_treatment',
+                                                'value': 'clear'},
+                         'personal_data': {'tag': 'personal_data',
+                                           'value': 'personal'}},
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
+    recused: bool = Field(default=..., title="是否回避", description="""是否已回避（不再参加调查）。有利害关系的必须为 true。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'}},
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
+    recusal_date: Optional[date] = Field(default=None, title="回避日期", description="""决定回避之日；未回避的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'}},
+         'domain_of': ['SupervisionInvestigator', 'FaultCaseInvestigator']} })
+
+
 class SubjectAggravatingSituation(ConfiguredBaseModel):
     """
-    责任主体应当从重追究的情形（004 · 第十条），每个主体每种情形一行。一年内两次以上应予追究的，应有第（二）项（规则 FA-04）。 Aggravating situations of a liable subject.
+    责任主体应当从重追究的情形（004 · 第十条），每个主体每种情形一行。一年内两次以上应予追究的，应有第（二）项（规则 JN-FLT-006）。 Aggravating situations of a liable subject.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'subject_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '从重情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6747,7 +6922,8 @@ class SubjectMitigatingSituation(ConfiguredBaseModel):
     责任主体可以从轻或者减轻追究的情形（004 · 第十一条），每个主体每种情形一行。 Mitigating situations of a liable subject.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十一条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'subject_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '从轻减轻情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6796,10 +6972,11 @@ class SubjectMitigatingSituation(ConfiguredBaseModel):
 
 class SubjectExemptionSituation(ConfiguredBaseModel):
     """
-    责任主体免于追究（004 · 第十二条）或者不予追究（004 · 第十三条）过错责任的情形，每个主体每种情形一行。两条的法律效果以代码区分：代码1至7为第十二条“免于追究”，代码8为第十三条“不予追究”，分别对应追究结果 “免于追究”“不予追究”。有本表记录的主体不得有追责方式（规则 FA-03）。 Exemption (art. 12) and non-pursuit (art. 13) situations of a liable subject.
+    责任主体免于追究（004 · 第十二条）或者不予追究（004 · 第十三条）过错责任的情形，每个主体每种情形一行。两条的法律效果以代码区分：代码1至7为第十二条“免于追究”，代码8为第十三条“不予追究”，分别对应追究结果 “免于追究”“不予追究”。有本表记录的主体不得有追责方式（规则 JN-FLT-003）。 Exemption (art. 12) and non-pursuit (art. 13) situations of a liable subject.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十二条；004 · 第十三条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'subject_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '免于追究与不予追究情形',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6848,10 +7025,11 @@ class SubjectExemptionSituation(ConfiguredBaseModel):
 
 class UnitSanction(ConfiguredBaseModel):
     """
-    对行政执法单位追究过错责任使用的方式（004 · 第八条），可以单独或者合并使用，每个主体每种方式一行；只用于主体类别为行政执法单位的责任主体（规则 FA-02）。 Sanctions on a liable unit.
+    对行政执法单位追究过错责任使用的方式（004 · 第八条），可以单独或者合并使用，每个主体每种方式一行；只用于主体类别为行政执法单位的责任主体（规则 JN-FLT-002）。 Sanctions on a liable unit.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第八条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'subject_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '单位追责方式',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6881,10 +7059,11 @@ class UnitSanction(ConfiguredBaseModel):
 
 class StaffSanction(ConfiguredBaseModel):
     """
-    对行政执法单位工作人员追究过错责任使用的方式（004 · 第九条），可以单独或者合并使用，每个主体每种方式一行；只用于主体类别为工作人员的责任主体（规则 FA-02）。取消行政执法资格的，其证件状态应随之变更（规则 OF-05）。 Sanctions on a liable staff member.
+    对行政执法单位工作人员追究过错责任使用的方式（004 · 第九条），可以单独或者合并使用，每个主体每种方式一行；只用于主体类别为工作人员的责任主体（规则 JN-FLT-002）。取消行政执法资格的，其证件状态应随之变更（规则 JN-OFF-004）。 Sanctions on a liable staff member.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第九条'},
-                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'}},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-02-01'},
+                         'within': {'tag': 'within', 'value': 'subject_id'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '人员追责方式',
          'unique_keys': {'primary_key': {'unique_key_name': 'primary_key',
@@ -6926,9 +7105,13 @@ class StaffSanction(ConfiguredBaseModel):
 
 class ReviewApplication(ConfiguredBaseModel):
     """
-    对监督决定（003 · 第十九条，向区行政执法监督机构书面提出）或者过错责任处理决定（004 · 第二十一条，向作出处理决定的行政执法监督机构提出）不服申请复核，一次申请一行。应当自收到决定之日起15日内提出（规则 RV-01），复核决定应当在30日内作出（规则 RV-02）。 Applications for review of a decision.
+    对监督决定（003 · 第十九条，向区行政执法监督机构书面提出）或者过错责任处理决定（004 · 第二十一条，向作出处理决定的行政执法监督机构提出）不服申请复核，一次申请一行。应当自收到决定之日起15日内提出（规则 JN-REV-001），复核决定应当在30日内作出（规则 JN-REV-002）。 Applications for review of a decision.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条；004 · 第二十一条'}},
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'review_agency_id'},
+                         'basis': {'tag': 'basis', 'value': '003 · 第十九条；004 · 第二十一条'},
+                         'event_date': {'tag': 'event_date',
+                                        'value': 'application_date '
+                                                 'decision_received_date'}},
          'from_schema': 'https://w3id.org/jn-exchange/supervision',
          'title': '复核申请'})
 
@@ -6966,6 +7149,7 @@ class ReviewApplication(ConfiguredBaseModel):
                        'FaultCase',
                        'FaultCaseSubject',
                        'FaultCaseSituation',
+                       'FaultCaseInvestigator',
                        'ReviewApplication']} })
     subject_id: Optional[str] = Field(default=None, title="责任主体", description="""申请人在过错责任追究案件中的责任主体记录；监督决定留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第二十一条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -7033,7 +7217,10 @@ class EnforcementAppraisal(ConfiguredBaseModel):
     """
     行政执法评议考核、行政执法人民群众满意度第三方测评、实施情况中期评估、终期评估和落实情况专项监督，一次一行（对多个单位评议考核的，每个被评议单位一行）。中期评估应于2024年10月底前、终期评估应于 2025年10月底前完成。行政执法人员年度考核（002 · 任务3）不在本表，见 OfficerAnnualAssessment。 Appraisals, satisfaction surveys and plan evaluations.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15；002 · 三（三）'},
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'organizing_agency_id'},
+                         'basis': {'tag': 'basis', 'value': '002 · 任务15；002 · 三（三）'},
+                         'event_date': {'tag': 'event_date',
+                                        'value': 'completion_date period_end'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2024-10-08'},
                          'valid_to': {'tag': 'valid_to', 'value': '2025-12-31'}},
@@ -7053,9 +7240,9 @@ class EnforcementAppraisal(ConfiguredBaseModel):
                        'SupervisionDirective',
                        'EnforcementAppraisal']} })
     period_start: Optional[date] = Field(default=None, title="评价期间起", description="""评议考核或者测评所覆盖期间的第一日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15；002 · 三（三）'}},
-         'domain_of': ['EnforcementAppraisal']} })
+         'domain_of': ['EnforcementAppraisal', 'SupervisionWorkReport']} })
     period_end: Optional[date] = Field(default=None, title="评价期间止", description="""评议考核或者测评所覆盖期间的最后一日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15；002 · 三（三）'}},
-         'domain_of': ['EnforcementAppraisal']} })
+         'domain_of': ['EnforcementAppraisal', 'SupervisionWorkReport']} })
     completion_date: date = Field(default=..., title="完成日期", description="""完成评议考核、测评或者评估（形成结果或报告）之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 三（三）'}},
          'domain_of': ['EnforcementEvaluation', 'EnforcementAppraisal']} })
     indicator_system: Optional[str] = Field(default=None, title="指标体系", description="""所用评议考核指标体系的名称或文件文号。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'}},
@@ -7097,11 +7284,174 @@ class EnforcementAppraisal(ConfiguredBaseModel):
         return v
 
 
+class SupervisionWorkReport(ConfiguredBaseModel):
+    """
+    区行政执法监督机构定期向区政府报告行政执法履职尽责容错纠错工作情况，一次报告一行。003 只说“定期”，没有规定周期，本规范因此只记录报告、不检查报告是否按期。1.1.0 新增。 Periodic reports of the district supervision body to the district government (new in 1.1.0).
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'reporting_agency_id'},
+                         'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'},
+                         'event_date': {'tag': 'event_date', 'value': 'report_date'},
+                         'scope': {'tag': 'scope', 'value': '370112'},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+         'from_schema': 'https://w3id.org/jn-exchange/supervision',
+         'title': '容错纠错工作情况报告'})
+
+    report_id: str = Field(default=..., title="报告标识", description="""本次报告在本规范中的标识。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['SupervisionWorkReport']} })
+    reporting_agency_id: str = Field(default=..., title="报告机构", description="""作出报告的区行政执法监督机构。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['SupervisionWorkReport']} })
+    period_start: date = Field(default=..., title="报告期起", description="""报告所涵盖期间的第一日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['EnforcementAppraisal', 'SupervisionWorkReport']} })
+    period_end: date = Field(default=..., title="报告期止", description="""报告所涵盖期间的最后一日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['EnforcementAppraisal', 'SupervisionWorkReport']} })
+    report_date: date = Field(default=..., title="报告日期", description="""报告报送区政府之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['EnforcementEvaluation', 'SupervisionWorkReport']} })
+    doc_no: Optional[str] = Field(default=None, title="报告文号", description="""报告的文号；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'SupervisionWorkReport',
+                       'AnnualSupervisionPlan']} })
+    summary: str = Field(default=..., title="报告摘要", description="""报告期内履职尽责容错纠错工作的主要情况。不得写入个人信息。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['SupervisionClue', 'SupervisionWorkReport']} })
+
+    @field_validator('report_id')
+    def pattern_report_id(cls, v):
+        pattern=re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid report_id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid report_id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class ErrorProneWarning(ConfiguredBaseModel):
+    """
+    行政执法监督机构对同一类问题频繁出现或者同一领域集中出现的易错情形，研究分析后找出易错风险点和问题症结并警示提醒，一次警示一行。003 没有规定何时必须警示，本规范只记录警示、不检查。1.1.0 新增。 Warnings of error-prone points found in recurring problems (new in 1.1.0).
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'issuing_agency_id'},
+                         'basis': {'tag': 'basis', 'value': '003 · 第二十一条'},
+                         'event_date': {'tag': 'event_date', 'value': 'issued_date'},
+                         'scope': {'tag': 'scope', 'value': '370112'},
+                         'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
+                         'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
+         'from_schema': 'https://w3id.org/jn-exchange/supervision',
+         'title': '易错风险点警示'})
+
+    warning_id: str = Field(default=..., title="警示标识", description="""本次警示在本规范中的标识。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['ErrorProneWarning']} })
+    issuing_agency_id: str = Field(default=..., title="警示机构", description="""作出警示提醒的行政执法监督机构。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'ErrorProneWarning']} })
+    trigger: ErrorProneTrigger = Field(default=..., title="警示情形", description="""同一类问题频繁出现，或者同一领域集中出现。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['EnforcementEvaluation',
+                       'SupervisionDirective',
+                       'ErrorProneWarning']} })
+    domain: Optional[KeyEnforcementDomain] = Field(default=None, title="领域", description="""集中出现问题的执法领域；不限于一个领域的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['EnforcementMatter',
+                       'CreditRating',
+                       'EnforcementAction',
+                       'JointInspection',
+                       'FlexibleMeasure',
+                       'EnforcementEvaluation',
+                       'ProminentIssue',
+                       'ErrorProneWarning']} })
+    risk_point: str = Field(default=..., title="易错风险点", description="""找出的易错风险点和问题症结。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['ErrorProneWarning']} })
+    warned_parties: str = Field(default=..., title="警示对象", description="""警示提醒的行政执法机关或人员范围（描述范围，不写个人信息）。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['ErrorProneWarning']} })
+    issued_date: date = Field(default=..., title="警示日期", description="""发出警示提醒之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['Correction', 'ErrorProneWarning', 'AnnualSupervisionPlan']} })
+
+    @field_validator('warning_id')
+    def pattern_warning_id(cls, v):
+        pattern=re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid warning_id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid warning_id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class AnnualSupervisionPlan(ConfiguredBaseModel):
+    """
+    司法行政机关围绕社会发展大局和人民群众普遍关注的热点、难点问题制定的年度行政执法监督工作方案，一年一行。002 的完成时间为“2025年9月底前并长期坚持”，没有规定方案的制定期限，本规范只记录、不检查。 1.1.0 新增。 The annual enforcement-supervision plan of 002 task 14 (new in 1.1.0).
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'agency_id'},
+                         'basis': {'tag': 'basis', 'value': '002 · 任务14'},
+                         'event_date': {'tag': 'event_date', 'value': 'issued_date'},
+                         'scope': {'tag': 'scope', 'value': '370112'},
+                         'valid_from': {'tag': 'valid_from', 'value': '2024-10-08'},
+                         'valid_to': {'tag': 'valid_to', 'value': '2025-12-31'}},
+         'from_schema': 'https://w3id.org/jn-exchange/supervision',
+         'title': '年度行政执法监督工作方案'})
+
+    plan_id: str = Field(default=..., title="方案标识", description="""本方案在本规范中的标识。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
+         'domain_of': ['AnnualSupervisionPlan']} })
+    agency_id: str = Field(default=..., title="制定机关", description="""制定方案的司法行政机关。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
+         'domain_of': ['EnforcementAgency',
+                       'EnforcementOfficer',
+                       'EnforcementMatter',
+                       'PenaltyListItem',
+                       'IncentiveMeasure',
+                       'SamplingPlan',
+                       'EmergencyPlan',
+                       'EnforcementAction',
+                       'JointInspectionAgency',
+                       'NonSiteFinding',
+                       'FlexibleMeasure',
+                       'EnforcementEvaluation',
+                       'CaseTransfer',
+                       'ProminentIssue',
+                       'StatementOfDefense',
+                       'Correction',
+                       'DutyDetermination',
+                       'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
+                       'Clarification']} })
+    plan_year: int = Field(default=..., title="年度", description="""方案所属年度。""", ge=2024, le=2099, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
+         'domain_of': ['AnnualSupervisionPlan']} })
+    issued_date: date = Field(default=..., title="印发日期", description="""方案印发之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
+         'domain_of': ['Correction', 'ErrorProneWarning', 'AnnualSupervisionPlan']} })
+    doc_no: Optional[str] = Field(default=None, title="文号", description="""方案的文号；没有的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
+         'domain_of': ['SupervisionOpinion',
+                       'SupervisionDirective',
+                       'SupervisionWorkReport',
+                       'AnnualSupervisionPlan']} })
+    special_supervision_domains: str = Field(default=..., title="专项监督重点领域", description="""方案确定开展专项监督的重点领域和热点、难点问题。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
+         'domain_of': ['AnnualSupervisionPlan']} })
+
+    @field_validator('plan_id')
+    def pattern_plan_id(cls, v):
+        pattern=re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid plan_id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid plan_id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
 class Clarification(ConfiguredBaseModel):
     """
     对经查受到恶意中伤、诬告陷害以及被恶意炒作和诽谤的行政执法人员（或单位），在一定范围内为其澄清和正名、消除影响，一次澄清一行。 Clarifications clearing the name of falsely accused officers.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十二条'},
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'organizing_agency_id'},
+                         'basis': {'tag': 'basis', 'value': '003 · 第二十二条'},
+                         'event_date': {'tag': 'event_date',
+                                        'value': 'clarification_date'},
                          'scope': {'tag': 'scope', 'value': '370112'},
                          'valid_from': {'tag': 'valid_from', 'value': '2025-03-01'},
                          'valid_to': {'tag': 'valid_to', 'value': '2027-02-28'}},
@@ -7153,6 +7503,7 @@ class Clarification(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'AnnualSupervisionPlan',
                        'Clarification']} })
     officer_id: Optional[str] = Field(default=None, title="澄清对象人员", description="""被澄清正名的行政执法人员；对象为单位的留空。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十二条'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
@@ -7169,6 +7520,7 @@ class Clarification(ConfiguredBaseModel):
                        'Correction',
                        'DutyDetermination',
                        'FaultCaseSubject',
+                       'FaultCaseInvestigator',
                        'Clarification']} })
     reason: ClarificationReason = Field(default=..., title="澄清事由", description="""恶意中伤、诬告陷害、恶意炒作或者诽谤。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十二条'}},
          'domain_of': ['Correction', 'Clarification']} })
@@ -7291,7 +7643,7 @@ class ExchangePackage(ConfiguredBaseModel):
          'domain_of': ['ExchangePackage']} })
     case_transfer: Optional[list[CaseTransfer]] = Field(default=None, title="案件移送", description="""案件移送表（case_transfer.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第八条；002 · 任务8；EXT 行政处罚法 第二十七条；EXT '
-                                            '行政执法机关移送涉嫌犯罪案件的规定'}},
+                                            '行政执法机关移送涉嫌犯罪案件的规定 第三条'}},
          'domain_of': ['ExchangePackage']} })
     legal_review: Optional[list[LegalReview]] = Field(default=None, title="法制审核", description="""法制审核表（legal_review.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第六条；003 · 第十二条(三)；002 · 任务9；EXT '
@@ -7333,7 +7685,8 @@ class ExchangePackage(ConfiguredBaseModel):
     correction: Optional[list[Correction]] = Field(default=None, title="纠错整改", description="""纠错整改表（correction.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十条；003 · 第二十一条'}},
          'domain_of': ['ExchangePackage']} })
     supervision_directive: Optional[list[SupervisionDirective]] = Field(default=None, title="督办", description="""督办表（supervision_directive.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
-                                   'value': '002 · 任务15；EXT 山东省行政执法监督条例'}},
+                                   'value': '002 · 任务15；EXT '
+                                            '实践：督办的程序（山东省行政执法监督条例，未引条文）'}},
          'domain_of': ['ExchangePackage']} })
     duty_determination: Optional[list[DutyDetermination]] = Field(default=None, title="履职尽责（容错）认定", description="""履职尽责（容错）认定表（duty_determination.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis',
                                    'value': '003 · 第九条；003 · 第十条；003 · 第十一条；003 · '
@@ -7357,6 +7710,8 @@ class ExchangePackage(ConfiguredBaseModel):
          'domain_of': ['ExchangePackage']} })
     fault_case_situation: Optional[list[FaultCaseSituation]] = Field(default=None, title="过错情形", description="""过错情形表（fault_case_situation.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第七条'}},
          'domain_of': ['ExchangePackage']} })
+    fault_case_investigator: Optional[list[FaultCaseInvestigator]] = Field(default=None, title="过错案件调查人员", description="""过错案件调查人员表（fault_case_investigator.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十八条第二款'}},
+         'domain_of': ['ExchangePackage']} })
     subject_aggravating_situation: Optional[list[SubjectAggravatingSituation]] = Field(default=None, title="从重情形", description="""从重情形表（subject_aggravating_situation.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十条'}},
          'domain_of': ['ExchangePackage']} })
     subject_mitigating_situation: Optional[list[SubjectMitigatingSituation]] = Field(default=None, title="从轻减轻情形", description="""从轻减轻情形表（subject_mitigating_situation.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第十一条'}},
@@ -7370,6 +7725,12 @@ class ExchangePackage(ConfiguredBaseModel):
     review_application: Optional[list[ReviewApplication]] = Field(default=None, title="复核申请", description="""复核申请表（review_application.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条；004 · 第二十一条'}},
          'domain_of': ['ExchangePackage']} })
     enforcement_appraisal: Optional[list[EnforcementAppraisal]] = Field(default=None, title="评议考核与测评", description="""评议考核与测评表（enforcement_appraisal.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15；002 · 三（三）'}},
+         'domain_of': ['ExchangePackage']} })
+    supervision_work_report: Optional[list[SupervisionWorkReport]] = Field(default=None, title="容错纠错工作情况报告", description="""容错纠错工作情况报告表（supervision_work_report.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第十九条第二款'}},
+         'domain_of': ['ExchangePackage']} })
+    error_prone_warning: Optional[list[ErrorProneWarning]] = Field(default=None, title="易错风险点警示", description="""易错风险点警示表（error_prone_warning.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十一条'}},
+         'domain_of': ['ExchangePackage']} })
+    annual_supervision_plan: Optional[list[AnnualSupervisionPlan]] = Field(default=None, title="年度行政执法监督工作方案", description="""年度行政执法监督工作方案表（annual_supervision_plan.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务14'}},
          'domain_of': ['ExchangePackage']} })
     clarification: Optional[list[Clarification]] = Field(default=None, title="澄清正名", description="""澄清正名表（clarification.csv）的全部行。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '003 · 第二十二条'}},
          'domain_of': ['ExchangePackage']} })
@@ -7445,6 +7806,7 @@ DeterminationNoToleranceSituation.model_rebuild()
 FaultCase.model_rebuild()
 FaultCaseSubject.model_rebuild()
 FaultCaseSituation.model_rebuild()
+FaultCaseInvestigator.model_rebuild()
 SubjectAggravatingSituation.model_rebuild()
 SubjectMitigatingSituation.model_rebuild()
 SubjectExemptionSituation.model_rebuild()
@@ -7452,5 +7814,8 @@ UnitSanction.model_rebuild()
 StaffSanction.model_rebuild()
 ReviewApplication.model_rebuild()
 EnforcementAppraisal.model_rebuild()
+SupervisionWorkReport.model_rebuild()
+ErrorProneWarning.model_rebuild()
+AnnualSupervisionPlan.model_rebuild()
 Clarification.model_rebuild()
 ExchangePackage.model_rebuild()

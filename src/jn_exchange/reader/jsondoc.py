@@ -79,17 +79,27 @@ def _decode(raw: bytes, accept_gb18030: bool) -> str:
                 return raw.decode("gb18030")
             except UnicodeDecodeError:
                 pass
-        raise JsonProblem(zh_en("不是 UTF-8 编码（GBK/GB18030？）", "not UTF-8 (GBK/GB18030?)")) from exc
+        raise JsonProblem(not_utf8()) from exc
+
+
+def not_utf8() -> dict[str, str]:
+    return zh_en("不是 UTF-8 编码（GBK/GB18030？）", "not UTF-8 (GBK/GB18030?)")
 
 
 def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in out:
-            shown = name if len(name) <= 60 else name[:60] + "…"
-            raise JsonProblem(zh_en(f"对象中名称 “{shown}” 出现了不止一次", f"the name “{shown}” appears twice in one object"))
-        out[name] = value
+    out = dict(pairs)   # in C; only a short dict says a name came twice
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise duplicate_name(name)
+            seen.add(name)
     return out
+
+
+def duplicate_name(name: str) -> JsonProblem:
+    shown = name if len(name) <= 60 else name[:60] + "…"
+    return JsonProblem(zh_en(f"对象中名称 “{shown}” 出现了不止一次", f"the name “{shown}” appears twice in one object"))
 
 
 def _no_constant(name: str) -> Any:
@@ -105,7 +115,11 @@ def _integer(text: str) -> int | str:
 
 
 def json_problem(exc: json.JSONDecodeError) -> dict[str, str]:
-    return zh_en(f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", f"line {exc.lineno} column {exc.colno}: {exc.msg}")
+    return json_problem_at(exc.msg, exc.lineno, exc.colno)
+
+
+def json_problem_at(msg: str, lineno: int, colno: int) -> dict[str, str]:
+    return zh_en(f"第 {lineno} 行第 {colno} 列：{msg}", f"line {lineno} column {colno}: {msg}")
 
 
 def not_an_object(value: Any) -> dict[str, str]:

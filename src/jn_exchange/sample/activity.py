@@ -109,5 +109,8 @@ class Activity:
             while company["category"] != "1":
                 company = self.scene.counterpart(a, person=False, fresh=True)
             self.scene.credit(company, force_incentive=True)
+        if not counts["clarification"] and LICHENG in self.scene.world.counties:
+            self.supervision.clue({"county": LICHENG, "disposition": "2", "source": "01", "clarify": True})
+        self.oversight.licheng_records()
         if not counts["case_file_review"]:
             self.penalties.penalty(force_review=True)

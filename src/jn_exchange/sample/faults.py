@@ -1,5 +1,5 @@
 """Fault cases (004): the case, its situations, the liable unit and staff with their sanctions,
-aggravating, mitigating and exempting situations, statements of defence and a review."""
+aggravating, mitigating and exempting situations, investigators, statements of defence and a review."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ class Faults(Part):
               investigation_end_date=end, is_complex=False, government_approval_date=approval,
               decision_date=decision, decision_doc_no=self.s.doc(sup, "过决", decision.year),
               result_notified_date=notified)
+        for o in [o for o in sup.certified if o.id != officer.id][:2]:   # 004 第十八条: two investigators
+            w.row("fault_case_investigator", fault_case_id=fid, officer_id=o.id, certificate_no=o.certificate_no,
+                  assigned_date=filing, has_conflict_of_interest=False, recused=False)
         for code in (["1", "3"] if full else [rng.choice("1234")]):
             w.row("fault_case_situation", fault_case_id=fid, fault_situation=code, explanation="经调查核实")
         unit = self.s.nid("FS", 6)

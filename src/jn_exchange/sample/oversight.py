@@ -1,9 +1,10 @@
 """Oversight of enforcement as a whole: evaluations, prominent issues, jurisdiction disputes,
-satisfaction appraisals and supervision directives."""
+satisfaction appraisals, supervision directives, and 历城区's supervision records (work reports,
+error-prone warnings, the annual supervision plan)."""
 
 from __future__ import annotations
 
-from jn_exchange.sample.scene import DAY, YEAR_START, D, Part
+from jn_exchange.sample.scene import DAY, LICHENG, YEAR_START, D, Part
 
 
 class Oversight(Part):
@@ -48,9 +49,10 @@ class Oversight(Part):
                    determined_agency_id=a.id, resolution="由综合行政执法部门负责查处，市场监管部门配合")
 
     def appraisal(self) -> None:
-        city = self.world.justice[None]
+        # appraisals are 002's (历城区, task 15): organised by 历城区's justice bureau
+        organizer = self.world.justice.get(LICHENG) or self.world.justice[None]
         self.w.row("enforcement_appraisal", appraisal_id=self.s.nid("AP", 4), appraisal_type="2",
-                   organizing_agency_id=city.id, period_start=D(2025, 1, 1), period_end=D(2025, 11, 30),
+                   organizing_agency_id=organizer.id, period_start=D(2025, 1, 1), period_end=D(2025, 11, 30),
                    completion_date=D(2025, 12, 20), indicator_system="行政执法人民群众满意度测评指标体系（2025年版）",
                    third_party_name="山东齐鲁民意调查咨询有限公司", sample_size=3000, satisfaction_rate=93.6,
                    findings_summary="群众对执法规范性、文明性评价较高，对执法效率仍有期待",
@@ -59,8 +61,14 @@ class Oversight(Part):
     def directive(self) -> None:
         rng = self.rng
         county = rng.choice(self.world.counties)
+        pool = [x for x in self.s.acting if x.county == county and not x.entrusting]
+        target = rng.choice(pool)
+        if LICHENG in self.world.counties and county != LICHENG:
+            # directives are 002's (历城区, task 15): the same draw, mapped onto 历城区's agencies
+            # without another random number, so the rest of the sample stays as it was
+            local = [x for x in self.s.acting if x.county == LICHENG and not x.entrusting]
+            county, target = LICHENG, local[pool.index(target) % len(local)]
         issuer = self.world.justice[county]
-        target = rng.choice([x for x in self.s.acting if x.county == county and not x.entrusting])
         issued = self.s.day(YEAR_START, D(2025, 10, 31))
         last = self.s.last_action.get(target.id)
         self.w.row("supervision_directive", directive_id=self.s.nid("SD", 5), issuing_agency_id=issuer.id,
@@ -68,3 +76,21 @@ class Oversight(Part):
                    trigger=rng.choice("123"), incident_summary="同类投诉反复发生，群众反映强烈", issue_date=issued,
                    doc_no=self.s.doc(issuer, "督", issued.year), deadline=issued + DAY * 30,
                    completed_date=issued + DAY * rng.randint(10, 28), result_summary="已完成整改并书面报告")
+
+    def licheng_records(self) -> None:
+        """历城区's supervision body: its annual plan (002 task 14), a report to the district
+        government (003 第十九条第二款) and an error-prone warning (003 第二十一条). No random
+        numbers: written after the random year, they leave the rest of the sample as it was."""
+        body = self.world.justice.get(LICHENG)
+        if body is None:
+            return
+        self.w.row("annual_supervision_plan", plan_id="ASP2025", agency_id=body.id, plan_year=2025,
+                   issued_date=D(2025, 2, 20), doc_no=self.s.doc(body, "监方", 2025),
+                   special_supervision_domains="涉企行政检查、城市管理领域执法")
+        self.w.row("supervision_work_report", report_id="SWR2025H2", reporting_agency_id=body.id,
+                   period_start=D(2025, 3, 1), period_end=D(2025, 11, 30), report_date=D(2025, 12, 15),
+                   doc_no=self.s.doc(body, "报", 2025),
+                   summary="报告期内启动监督案件并同步开展履职尽责容错纠错核查，认定与纠错情况及下一步措施")
+        self.w.row("error_prone_warning", warning_id="EPW2025001", issuing_agency_id=body.id, trigger="1",
+                   risk_point="现场检查笔录未载明检查依据，处罚决定书未说明裁量基准适用情况",
+                   warned_parties="区政府各部门、各街道办事处的行政执法人员", issued_date=D(2025, 9, 20))

@@ -111,6 +111,7 @@ class Scene:
         w.row("credit_rating", rating_id=rid, subject_uscc=c["uscc"], subject_name=c["name"],
               rating_scheme="山东省公共信用综合评价", rating_authority_name="山东省社会信用中心",
               original_grade={"A": "A级", "B": "B级", "C": "C级", "D": "D级"}[grade], grade=grade,
+              good_standing=grade == "A",  # the scheme's own conclusion; A in this sample
               rating_date=D(2024, 12, 20), valid_from=D(2025, 1, 1), valid_to=D(2025, 12, 31))
         if grade == "A" and (force_incentive or rng.random() < 0.6):
             a = self.pick("04")

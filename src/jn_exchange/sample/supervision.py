@@ -68,10 +68,12 @@ class Supervision(Part):
         if disposition == "1":
             self.case(receiver, target, cid, action_id, disp_day, force)
         elif disposition == "2" and (force.get("clarify") or rng.random() < 0.4):
-            self.w.row("clarification", clarification_id=self.s.nid("CLR", 5), organizing_agency_id=receiver.id,
-                       clue_id=cid, subject_type="1", agency_id=target.id, reason=rng.choice("12"),
-                       clarification_date=disp_day + DAY * 10, clarification_scope="在被反映单位内部及相关单位范围内",
-                       method_description="召开澄清正名会议并书面说明调查结论")
+            reason = rng.choice("12")   # drawn in every district, so the rest of the sample stays as it was
+            if county == LICHENG:       # clarification is 003's (历城区, 第二十二条)
+                self.w.row("clarification", clarification_id=self.s.nid("CLR", 5), organizing_agency_id=receiver.id,
+                           clue_id=cid, subject_type="1", agency_id=target.id, reason=reason,
+                           clarification_date=disp_day + DAY * 10, clarification_scope="在被反映单位内部及相关单位范围内",
+                           method_description="召开澄清正名会议并书面说明调查结论")
 
     def case(self, sup: Agency, target: Agency, clue_id: str | None, action_id: str | None, start: D,
              force: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from jn_exchange.descriptor import ResourceRef as Resource
 from jn_exchange.descriptor import resolve_inside
 from jn_exchange.package import Package as OpenPackage
 from jn_exchange.package_schemas import declare, write_schemas
-from jn_exchange.profile import Profile
+from jn_exchange.profile import GENERATED, Profile
 from jn_exchange.reader.table import TableReadError
 from jn_exchange.tools.lang import current, say
 
@@ -63,9 +63,10 @@ def input_kind(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def open_package(path: Path, profile: Profile) -> Iterator[OpenPackage]:
+def open_package(path: Path, profile: Profile | None) -> Iterator[OpenPackage]:
     """The package as a folder (a zip or JSON document is unpacked into a private temporary
-    folder that is removed afterwards), opened as the validator opens it. A descriptor in
+    folder that is removed afterwards), opened as the validator opens it (`profile` None: with
+    the model of the version it declares). A descriptor in
     GB18030 is accepted: `fix` exists to repair such packages."""
     from jn_exchange.config import Limits
     from jn_exchange.descriptor import Fatal
@@ -143,12 +144,15 @@ def refresh_integrity(res: dict[str, Any], path: Path) -> None:
         res["encoding"] = "utf-8"
 
 
-def carry_standard_schemas(desc: dict[str, Any], out: Path, tables: list[tuple[int, str]], pseudonymized: bool) -> None:
+def carry_standard_schemas(desc: dict[str, Any], out: Path, tables: list[tuple[int, str]], pseudonymized: bool,
+                           generated: Path | None = None) -> None:
     """Make the written package self-contained: each table resource (index, table) refers to a
-    copy of the standard's Table Schema beside the data (whatever it declared before)."""
+    copy of the standard's Table Schema beside the data (whatever it declared before); those of
+    the version whose artifacts are in `generated` (default: the current version's)."""
+    version = desc.get("standard_version") if generated is not None else None
     for index, table in tables:
-        declare(desc["resources"][index], table)
-    write_schemas(out, [t for _, t in tables], pseudonymized)
+        declare(desc["resources"][index], table, version if isinstance(version, str) else None)
+    write_schemas(out, [t for _, t in tables], pseudonymized, generated or GENERATED)
 
 
 def write_json(path: Path, data: Any) -> None:
