@@ -140,8 +140,8 @@ def test_diff_of_the_released_versions_lists_the_decimal_places_of_1_1_0():
 
 
 def test_diff_text_in_both_languages():
-    en = CliRunner().invoke(main, ["diff", "1.0.0", STANDARD_VERSION])
-    zh = CliRunner().invoke(main, ["diff", "1.0.0", STANDARD_VERSION, "--lang", "zh"])
+    en = CliRunner().invoke(main, ["diff", "1.0.0", STANDARD_VERSION, "--lang", "en"])
+    zh = CliRunner().invoke(main, ["diff", "1.0.0", STANDARD_VERSION])   # Chinese by default, as every tool
     assert en.exit_code == zh.exit_code == 0
     assert "training_record.hours" in en.output and "major" in en.output
     assert "主版本" in zh.output

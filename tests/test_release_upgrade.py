@@ -99,7 +99,7 @@ def test_upgrade_never_overwrites_nor_writes_inside_the_input(tmp_path):
     existing.mkdir()
     (existing / "keep.txt").write_text("x")
     for out, says in ((existing, "never overwrite"), (pkg / "inside", "inside the input")):
-        r = CliRunner().invoke(main, ["upgrade", str(pkg), str(out)])
+        r = CliRunner().invoke(main, ["upgrade", str(pkg), str(out), "--lang", "en"])
         assert r.exit_code == 2 and says in r.output and "Traceback" not in r.output
     assert (existing / "keep.txt").read_text() == "x" and not (pkg / "inside").exists()
 

@@ -11,14 +11,15 @@ from pathlib import Path
 import click
 
 from jn_exchange.tools.cli_repair import EXIT_UNUSABLE, _echo, _guarded
+from jn_exchange.tools.lang import current, lang_option
 
 
 @click.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True, help="Language of the text output.")
-def diff(old: str, new: str, fmt: str, lang: str) -> None:
+@lang_option
+def diff(old: str, new: str, fmt: str) -> None:
     """Every change between two versions of the standard's model, classified major / minor /
     patch by the written rules (the website's Versions page).
 
@@ -33,7 +34,7 @@ def diff(old: str, new: str, fmt: str, lang: str) -> None:
     except SnapshotError as exc:
         click.echo(f"jn-exchange diff: {exc}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    click.echo(render.as_json(result) if fmt == "json" else render.as_text(result, lang), nl=False)
+    click.echo(render.as_json(result) if fmt == "json" else render.as_text(result, current()), nl=False)
 
 
 @click.command()
@@ -41,6 +42,7 @@ def diff(old: str, new: str, fmt: str, lang: str) -> None:
 @click.argument("out", metavar="OUT", type=click.Path(path_type=Path))
 @click.option("--to", "to", metavar="VERSION", default=None, help="The version to upgrade to (default: the current).")
 @click.option("--no-check", is_flag=True, help="Do not validate the output (faster on big packages).")
+@lang_option
 def upgrade(package: Path, out: Path, to: str | None, no_check: bool) -> None:
     """Rewrite PACKAGE (of an older version of the standard) as VERSION into the NEW folder OUT.
 
