@@ -28,9 +28,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "t_100m": "1 亿行：完成，峰值内存低于给定的内存上限 {limit}",
         "pyarrow": "pyarrow 读取", "python_start": "`python -c pass`", "csv_form": "CSV 形式",
         "frictionless": "frictionless", "peak": "峰值", "limit": "上限",
-        "sizes": "各规模", "rows": "行数", "mb": "CSV MB", "jn": "jn-exchange 秒", "jn_peak": "峰值 MB",
-        "duckdb": "DuckDB 读入表 秒", "csvparse": "Python csv 秒", "fl": "frictionless 秒", "fl_peak": "frictionless 峰值 MB",
-        "x_pyarrow": "÷ pyarrow", "x_fl": "frictionless ÷ jn",
+        "sizes": "各规模", "rows": "行数", "mb": "CSV（MB）", "jn": "jn-exchange（秒）", "jn_peak": "峰值（MB）",
+        "duckdb": "DuckDB 读入表（秒）", "csvparse": "Python csv（秒）", "fl": "frictionless（秒）", "fl_peak": "frictionless 峰值（MB）",
+        "x_pyarrow": "÷ pyarrow", "x_fl": "frictionless ÷ jn", "pyarrow_s": "pyarrow 读取（秒）",
         "runs": "每次运行（秒）", "json_title": "JSON 形式", "json_line": "{rows:,} 行，文档 {mb:.0f} MB：JSON 形式 {j:.2f} 秒（峰值 {jm} MB），同一数据的 CSV 形式 {c:.2f} 秒（峰值 {cm} MB）。",
         "recall": "已标注缺陷的检出率",
         "recall_intro": ("同样的包，用 `jn-exchange sample --defects 0.001` 破坏 0.1% 的记录（defects.json 记录了破坏的位置）。"
@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "frictionless": "frictionless", "peak": "peak", "limit": "limit",
         "sizes": "Every size", "rows": "rows", "mb": "CSV MB", "jn": "jn-exchange s", "jn_peak": "peak MB",
         "duckdb": "DuckDB into tables s", "csvparse": "Python csv s", "fl": "frictionless s", "fl_peak": "frictionless peak MB",
-        "x_pyarrow": "÷ pyarrow", "x_fl": "frictionless ÷ jn",
+        "x_pyarrow": "÷ pyarrow", "x_fl": "frictionless ÷ jn", "pyarrow_s": "pyarrow read s",
         "runs": "Every run (s)", "json_title": "JSON form", "json_line": "{rows:,} rows, a {mb:.0f} MB document: the JSON form {j:.2f} s (peak {jm} MB), the CSV form of the same data {c:.2f} s (peak {cm} MB).",
         "recall": "Recall on labelled defects",
         "recall_intro": ("The same packages with 0.1% of records broken by `jn-exchange sample --defects 0.001` (defects.json "
@@ -167,7 +167,7 @@ def benchmark_page(data: dict[str, Any] | None, lang: str) -> str:
                      f"{s['duckdb']['wall']:.2f}", f"{s['csv']['wall']:.2f}",
                      f"{fl['wall']:.1f}" if fl else "—", str(fl["rss_mb"]) if fl else "—",
                      f"{fl['wall'] / s['jn']['wall']:.0f}×" if fl else "—"])
-    out += _table([t["rows"], t["mb"], t["jn"], t["jn_peak"], t["pyarrow"] + " s", t["x_pyarrow"], t["duckdb"],
+    out += _table([t["rows"], t["mb"], t["jn"], t["jn_peak"], t["pyarrow_s"], t["x_pyarrow"], t["duckdb"],
                    t["csvparse"], t["fl"], t["fl_peak"], t["x_fl"]], rows, ["---:"] * 11)
     j = data.get("json_form")
     if j:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from docsgen.labels import LEVELS, SEVERITIES, T
-from docsgen.text import code, esc, quote_citations, quote_zh, short, zh_text
+from docsgen.text import code, esc, language_part, quote_citations, quote_zh, short, zh_text
 from tests.conformance.corpus import OPS
 
 
@@ -140,7 +140,8 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
     zh = lang == "zh"
     out = [f"# {rule.code} {esc(rule.title[lang])}", ""]
     if rule.deprecated:
-        out += [f'!!! warning "{t["deprecated"]}"', "", f"    {esc(str(rule.deprecated))}", ""]
+        note = language_part(str(rule.deprecated), lang) or str(rule.deprecated)   # written in both languages
+        out += [f'!!! warning "{t["deprecated"]}"', "", f"    {quote_citations(esc(note), lang)}", ""]
     out += [f"| {t['severity']} | {t['level']} | {t['basis']} |", "|---|---|---|",
             f"| {SEVERITIES[rule.severity.value][lang]} | [{LEVELS.get(rule.level, {}).get(lang, rule.level)}]"
             f"(index.md#{rule.level.replace('_', '-')}) | {quote_zh(zh_text(esc(rule.basis)), lang)} |", ""]

@@ -72,10 +72,17 @@ _CITATION = re.compile(r"第[一二三四五六七八九十百零〇]+条(?:第[
                        r"(?:[、和][第]?[一二三四五六七八九十百零〇]+条)*|任务\s?\d+")
 
 
+_HAN_RUN = re.compile(f"（?[{_HAN}][{_HAN}、·（）()0-9]*[{_HAN}）)]|（?[{_HAN}]）?")
+_KEEP = re.compile(r'(<span lang="zh">.*?</span>|`[^`]*`)')
+
+
 def quote_citations(markdown: str, lang: str) -> str:
-    """On an English page, mark the article numbers of the Chinese regulations cited in
-    English text ("004 · 第九条", "002 · 任务3") as Chinese: they name the articles as the texts
-    do. Other Chinese in English text is left for the site's language check to find."""
+    """On an English page, mark the Chinese in English text as Chinese: the article numbers of
+    the regulations cited ("004 · 第九条", "002 · 任务3"), which name the articles as the texts
+    do, and the names English text keeps in Chinese ("历城区 agencies"). Code is left alone."""
     if lang == "zh":
         return markdown
-    return _CITATION.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', markdown)
+    marked = _CITATION.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', markdown)
+    parts = _KEEP.split(marked)
+    return "".join(p if i % 2 else _HAN_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', p)
+                   for i, p in enumerate(parts))

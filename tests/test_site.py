@@ -57,21 +57,11 @@ SEARCHES = [
     ("en", "identifier", r"^/en/reference/identifiers/"),
 ]
 
-# Language leaks whose text comes from sources the site's generator does not own, by page: the
-# benchmark pages (generated from benchmarks/), and rule texts of the rule catalogue
-# (src/jn_exchange/rules/): Chinese place names in English descriptions and scopes ("历城区
-# agencies"), Chinese examples after a space ("如 行政机关"). A leak on any other page fails.
+# Language leaks the site keeps on purpose, by page: a release's changelog quotes the old
+# model's texts as they were, spaces inside Chinese included. A leak on any other page fails.
 KNOWN_LEAKS: dict[str, str] = {
-    "benchmark/index.html": "english-sentence",
-    "en/benchmark/index.html": "chinese",
-    **{f"rules/{code}/index.html": "stray-space" for code in ("JN-CELL-004", "JN-CELL-006", "JN-CELL-007", "JN-HDR-006")},
-    **{f"en/rules/{code}/index.html": "chinese" for code in (
-        "JN-AGY-002", "JN-CELL-004", "JN-CELL-006", "JN-CELL-007", "JN-CRD-001", "JN-CRD-002", "JN-CRD-003",
-        "JN-DET-001", "JN-DET-002", "JN-DET-003", "JN-DET-004", "JN-DET-005", "JN-DET-006", "JN-HDR-006",
-        "JN-INS-001", "JN-MAT-001", "JN-OFF-001", "JN-OFF-002", "JN-OFF-003", "JN-PEN-003", "JN-PEN-004",
-        "JN-PEN-005", "JN-SUP-001", "JN-SUP-002", "JN-SUP-003", "JN-SUP-004", "JN-SUP-005", "JN-SUP-006",
-        "JN-SUP-007", "JN-SUP-008", "JN-SUP-009", "JN-SUP-010", "JN-SUP-012", "JN-SUP-013", "JN-TRN-001",
-        "JN-TRN-002",)},
+    "changelog-1.1.0/index.html": "stray-space",
+    "en/changelog-1.1.0/index.html": "stray-space",
 }
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from jn_exchange.release.diff import LEVELS, RULES, Change, Diff
@@ -100,7 +101,7 @@ def markdown(diff: Diff, lang: str) -> str:
             kind = getattr(RULES[c.rule], lang) + (f"（`{c.prop}`）" if lang == "zh" and c.prop else
                                                    f" (`{c.prop}`)" if c.prop else "")
             old, new = _differing(c.old, c.new) if c.rule == "text-changed" else (c.old, c.new)
-            out.append(f"| `{c.where}` | {kind} | {_cell(old)} | {_cell(new)} |")
+            out.append(f"| `{c.where}` | {kind} | {_cell(old, lang)} | {_cell(new, lang)} |")
         out.append("")
     warning = consistency(diff, lang)
     if warning:
@@ -108,7 +109,12 @@ def markdown(diff: Diff, lang: str) -> str:
     return "\n".join(out)
 
 
-def _cell(v: Any) -> str:
+_CHINESE = re.compile("[\u3400-\u9fff]")
+
+
+def _cell(v: Any, lang: str = "zh") -> str:
     if v is None:
         return ""
-    return _short(v, 80).replace("|", "\\|").replace("\n", " ")
+    text = _short(v, 80).replace("|", "\\|").replace("\n", " ")
+    # the model's texts are Chinese: on an English page they are quoted as Chinese
+    return f'<span lang="zh">{text}</span>' if lang == "en" and _CHINESE.search(text) else text
