@@ -31,7 +31,7 @@ def test_a_small_memory_limit_finds_the_same(tmp_path):
     def findings(limit: str) -> list:
         result = validate(bad, Config({}, Limits()), as_of=dt.date(2026, 6, 30), memory_limit=limit)
         return jsonreport.build(result)["findings"]
-    small = findings("64MB")
+    small = findings("128MB")
     assert small and small == findings(DEFAULT_MEMORY_LIMIT)
 
 

@@ -189,3 +189,24 @@ def test_linkml_lint_cli_passes_on_the_entry_schema():
     res = subprocess.run([str(exe), "--config", str(ROOT / ".linkmllint.yaml"), str(SCHEMA)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_a_reference_to_a_personal_field_is_personal_too():
+    """A foreign key shows the same value as the field it points to: when that field is masked
+    as personal, so is the reference (else a record key would show what the target hides)."""
+    from jn_exchange.masking import masks
+    from jn_exchange.profile import load_profile
+
+    profile = load_profile()
+    unmasked = []
+    for name, spec in profile.tables.items():
+        for fk in spec.foreign_keys:
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            target = profile.tables.get(ref.get("resource") or name)
+            target_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            for f, tf in zip(fields, target_fields):
+                mine, theirs = spec.field(f), target.field(tf) if target else None
+                if mine and theirs and masks(theirs) and not masks(mine):
+                    unmasked.append(f"{name}.{f} -> {ref.get('resource')}.{tf}")
+    assert not unmasked, unmasked

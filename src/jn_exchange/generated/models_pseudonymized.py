@@ -7049,7 +7049,11 @@ class UnitSanction(ConfiguredBaseModel):
                                          'unique_key_slots': ['subject_id',
                                                               'sanction']}}})
 
-    subject_id: str = Field(default=..., title="责任主体", description="""被追究的单位主体。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第八条'}},
+    subject_id: str = Field(default=..., title="责任主体", description="""被追究的单位主体。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '004 · 第八条'},
+                         'exchange_treatment': {'tag': 'exchange_treatment',
+                                                'value': 'clear'},
+                         'personal_data': {'tag': 'personal_data',
+                                           'value': 'personal'}},
          'domain_of': ['StatementOfDefense',
                        'FaultCaseSubject',
                        'SubjectAggravatingSituation',
