@@ -162,7 +162,6 @@ class _Table:
     key: str
     path: Path
     columns: list[str]                           # the header as written first: the standard's fields
-    rows: int = 0
     not_objects: list[int] = field(default_factory=list)          # row indexes
     nested: list[tuple[int, str]] = field(default_factory=list)   # (row index, name)
     extra: dict[str, dict[int, str]] = field(default_factory=dict)  # name -> row index -> text
@@ -199,7 +198,6 @@ class _Table:
             if ch != ",":
                 raise rows.broken("Expecting ',' delimiter")
             rows.pos += 1
-        self.rows = i
 
     def _cells(self, i: int, row: dict[str, Any], known: frozenset[str]) -> list[str]:
         cells = []
