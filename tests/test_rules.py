@@ -43,7 +43,7 @@ def test_every_rule_has_exactly_one_check(rule):
         assert rule.sql and rule.check is None, "a business rule is checked by its `sql`"
     elif rule.level == "cell":
         assert rule.sql is None and isinstance(rule.check, dict) and rule.check.get("when")
-        assert set(rule.check) <= {"applies", "when", "params"}
+        assert set(rule.check) <= {"applies", "when", "params", "screen"}
     else:
         assert rule.sql is None and isinstance(rule.check, str) and ":" in rule.check, \
             "a structural rule names the function that emits it: check: module:function"

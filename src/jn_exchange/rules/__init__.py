@@ -6,9 +6,11 @@ legal basis, and its one check. Structural rules are declared in `structural.yam
 rules of the regulations in `business/*.yaml`. The check takes one of three forms:
 
 - a business rule: `sql`, a SELECT over the typed views (run by `jn_exchange.business`);
-- a cell rule (level `cell`): `check: {applies, when, params}`, a selector over the fields it
-  applies to and the SQL condition of a breaking cell (built into every table's one aggregate
-  scan by `jn_exchange.engine.cells`, which lists the placeholders and parameter functions);
+- a cell rule (level `cell`): `check: {applies, when, params, screen}`, a selector over the
+  fields it applies to and the SQL condition of a breaking cell (built into every table's one
+  aggregate scan by `jn_exchange.engine.cells`, which lists the placeholders and parameter
+  functions); an optional `screen` over all the columns it checks lets the per-column counts
+  be skipped when nothing can break it;
 - any other structural rule: `check: "module:function"`, the function that emits it (the
   registry never imports it; `tests/test_rules.py` checks that it exists and names the code).
 
