@@ -10,8 +10,7 @@ import re
 import duckdb
 import pytest
 
-from jn_exchange.engine.cells import SCREEN_FROM, cell_rules, install_macros, render
-from jn_exchange.engine.sql import lit
+from jn_exchange.engine.cells import SCREEN_FROM, CellCheck, _screens, cell_rules, install_macros, render
 from jn_exchange.text import EDGE_SPACES, INVISIBLE_INSIDE, visible
 
 SCREENED = [r for r in cell_rules() if r.screen]
@@ -49,7 +48,8 @@ def test_a_screen_never_misses_a_cell_its_rule_finds(rule):
     con.execute(f"CREATE TABLE t ({', '.join(c + ' VARCHAR' for c in COLS)})")
     con.executemany(f"INSERT INTO t VALUES ({', '.join('?' for _ in COLS)})", rows)
     any_cell = " OR ".join(f"({render(rule.when, {'c': c})})" for c in COLS)
-    screen = render(rule.screen, {"cols": ", ".join(COLS)})
+    checks = [CellCheck(rule.code, None, render(rule.when, {"c": c}), c, screen=rule.screen) for c in COLS]
+    (screen,) = _screens(checks)
     missed = con.execute(f"SELECT {', '.join(COLS)} FROM t WHERE ({any_cell}) AND NOT coalesce({screen}, false)").fetchall()
     assert not missed, [visible(str(r)) for r in missed[:5]]
     found = con.execute(f"SELECT count(*) FROM t WHERE {any_cell}").fetchone()[0]
@@ -58,5 +58,11 @@ def test_a_screen_never_misses_a_cell_its_rule_finds(rule):
     assert con.execute(f"SELECT count(*) FROM t WHERE NOT ({screen})").fetchone()[0] > 0
 
 
-def test_lit_keeps_a_unit_separator():
-    assert lit("\x1f") == "'\x1f'"
+def test_rules_screening_the_same_columns_share_one_search_and_all_count_when_it_finds():
+    rules = {r.code: r for r in SCREENED}
+    checks = [CellCheck(code, None, render(r.when, {"c": c}), c, screen=r.screen)
+              for code, r in rules.items() for c in COLS]
+    screens = _screens(checks)
+    assert list(screens.values()) == [tuple(rules)]
+    # too few columns: no screen, each column counted at once
+    assert _screens([c for c in checks if c.col in COLS[:SCREEN_FROM - 1]]) == {}
