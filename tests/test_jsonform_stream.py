@@ -79,6 +79,8 @@ AWKWARD = {
         {"agency_id": "A2", "name": None, "admin_level": 2, "established_date": 1.5, "y_later": [1, 2]},
         {"agency_id": "A3", "is_supervision_body": False, "name": {"deep": "value"}, "x_extra": "text"},
         {},
+        {"agency_id": "A4", "name": "cut here? }, {\"agency_id\": \"no\"}, not a row"},
+        {"agency_id": "A5"},
     ],
     "no_such_table": [{"b": 1, "a": "x"}, {"c": True}],
     "enforcement_officer": [],
@@ -86,10 +88,13 @@ AWKWARD = {
 }
 
 
+# rows are decoded in blocks from _BLOCK characters on (1: whenever two rows are in the text)
+@pytest.mark.parametrize("block", [1, 1 << 14])
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
 @pytest.mark.parametrize("indent", [None, 2])
-def test_any_chunk_size_gives_what_a_whole_read_gives(chunk, indent, tmp_path, monkeypatch):
+def test_any_chunk_size_gives_what_a_whole_read_gives(chunk, indent, block, tmp_path, monkeypatch):
     monkeypatch.setattr(jsonform, "_CHUNK", chunk)
+    monkeypatch.setattr(jsonform, "_BLOCK", block)
     doc = _doc(tmp_path, AWKWARD, indent)
     want_tables, want_findings = _whole(doc)
     got_tables, got_findings = _streamed(doc, tmp_path / "out")
@@ -114,6 +119,11 @@ BROKEN = [
     ('{"a": [], "a": []}', "twice"),
     ('{"enforcement_agency": [{"agency_id": NaN}]}', "NaN"),
     ('{"enforcement_agency": [{"agency_id": "\\ud800"}]}', "surrogate"),
+    # the same inside a block of rows: the block is refused and the rows read one at a time
+    ('{"enforcement_agency": [{"agency_id": "A0"}, {"agency_id": "A1", "agency_id": "A2"}, {"agency_id": "A3"}]}', "twice"),
+    ('{"enforcement_agency": [{"agency_id": "A0"}, {"agency_id": NaN}, {"agency_id": "A3"}]}', "NaN"),
+    ('{"enforcement_agency": [{"agency_id": "A0"}, {"agency_id": "\\ud800"}, {"agency_id": "A3"}]}', "surrogate"),
+    ('{"enforcement_agency": [{"agency_id": "A0"}, {"agency_id": "A1",}, {"agency_id": "A3"}]}', None),
     ('{"standard_version": "1.0.0"} x', None),
     ('{"standard_version": "1.0.0", }', None),
     ('{"standard_version" "1.0.0"}', None),
@@ -127,10 +137,14 @@ BROKEN = [
 
 @pytest.mark.parametrize("text, says", BROKEN)
 @pytest.mark.parametrize("whole_limit", [jsonform.WHOLE_PARSE_BYTES, 0])
-def test_a_broken_document_is_described_as_a_whole_parse_describes_it(text, says, whole_limit, tmp_path, monkeypatch):
+@pytest.mark.parametrize("chunk, block", [(5, 1 << 14), (1 << 20, 1)])
+def test_a_broken_document_is_described_as_a_whole_parse_describes_it(text, says, whole_limit, chunk, block,
+                                                                       tmp_path, monkeypatch):
     """Small documents are described by the whole parse; with the limit at 0 every one is
-    described from the stream, read in tiny chunks: the words and the position are the same."""
-    monkeypatch.setattr(jsonform, "_CHUNK", 5)
+    described from the stream, read in tiny chunks or decoded in blocks: the words and the
+    position are the same."""
+    monkeypatch.setattr(jsonform, "_CHUNK", chunk)
+    monkeypatch.setattr(jsonform, "_BLOCK", block)
     monkeypatch.setattr(jsonform, "WHOLE_PARSE_BYTES", whole_limit)
     p = tmp_path / "doc.json"
     p.write_text(text, encoding="utf-8")

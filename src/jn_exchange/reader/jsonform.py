@@ -41,6 +41,7 @@ from jn_exchange.rules import make_finding, zh_en
 WHOLE_PARSE_BYTES = 256 << 20
 _CHUNK = 1 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
+_BLOCK = 1 << 14   # rows are decoded together from this much text on
 
 
 class JsonFormError(Exception):
@@ -87,6 +88,8 @@ class _Text:
         self.eof = False
         self.lines_before = 0      # line breaks before buf[0]
         self.col_before = 0        # characters after the last line break before buf[0]
+        self.dropped = 0           # characters before buf[0]
+        self.rowwise_until = 0     # `rows` decodes nothing before this absolute position
 
     def _more(self) -> bool:
         if self.eof:
@@ -103,6 +106,7 @@ class _Text:
             breaks = done.count("\n")
             self.lines_before += breaks
             self.col_before = len(done) - done.rfind("\n") - 1 if breaks else self.col_before + len(done)
+            self.dropped += self.pos
             self.buf, self.pos = self.buf[self.pos:], 0
         self.buf += text
         return bool(raw)
@@ -154,6 +158,34 @@ class _Text:
             self.pos = end
             return value, escaped
 
+    def rows(self) -> list[Any] | None:
+        """The array's rows from here up to the last complete one in the text read, decoded in
+        one call (a call per row cost more than the decoding); None when that cannot be done
+        exactly as `value` would do it, row by row: too little text, an escaped surrogate, or
+        anything the decoder refuses (the rows are then read one at a time, and the error, if
+        any, is found and placed by `value`). The text is cut after a '}' followed by ',' and
+        read as '[' + text + ']': the decoder stops at the array's own ']' if it comes first;
+        a cut inside a string leaves the string open, which does not parse."""
+        self.peek()
+        if self.dropped + self.pos < self.rowwise_until:
+            return None
+        end = first = self.buf.rfind("},", self.pos)
+        while end - self.pos >= _BLOCK:
+            if _SURROGATE_ESCAPE.search(self.buf, self.pos, end) is not None:
+                break
+            text = "[" + self.buf[self.pos:end + 1] + "]"
+            try:
+                rows, stop = _DECODER.raw_decode(text)
+            except (json.JSONDecodeError, JsonProblem, RecursionError):
+                end = self.buf.rfind("},", self.pos, self.pos + (end - self.pos) // 2)
+                continue
+            # the array's own ']' (at buf[pos + stop - 2]) is left for the caller to read
+            self.pos = end + 1 if stop == len(text) else self.pos + stop - 2
+            return rows
+        # the rows up to the cut are read one at a time, without trying again for each of them
+        self.rowwise_until = self.dropped + max(first, self.pos)
+        return None
+
 
 @dataclass
 class _Table:
@@ -176,21 +208,25 @@ class _Table:
             rows.pos += 1
             return
         while True:
-            row, escaped = rows.value()
-            if escaped:
-                _no_lone_surrogate(row)
-            if not isinstance(row, dict):
-                self.not_objects.append(i)
-                w.writerow([""] * len(cols))   # keeps row numbers aligned with array indexes
-            elif row.keys() <= known and (types := {v.__class__ for v in row.values()}) <= _SIMPLE:
-                # csv writes None as '' and numbers by str(), as _cell does; booleans need words
-                if bool in types:
-                    w.writerow([_BOOL[v] if v.__class__ is bool else v for v in map(row.get, cols)])
+            block = rows.rows()
+            if block is None:
+                row, escaped = rows.value()
+                if escaped:
+                    _no_lone_surrogate(row)
+                block = [row]
+            for row in block:
+                if not isinstance(row, dict):
+                    self.not_objects.append(i)
+                    w.writerow([""] * len(cols))   # keeps row numbers aligned with array indexes
+                elif row.keys() <= known and (types := {v.__class__ for v in row.values()}) <= _SIMPLE:
+                    # csv writes None as '' and numbers by str(), as _cell does; booleans need words
+                    if bool in types:
+                        w.writerow([_BOOL[v] if v.__class__ is bool else v for v in map(row.get, cols)])
+                    else:
+                        w.writerow(list(map(row.get, cols)))
                 else:
-                    w.writerow(list(map(row.get, cols)))
-            else:
-                w.writerow(self._cells(i, row, known))
-            i += 1
+                    w.writerow(self._cells(i, row, known))
+                i += 1
             ch = rows.peek()
             if ch == "]":
                 rows.pos += 1
