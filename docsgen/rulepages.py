@@ -142,6 +142,13 @@ def rule_page(rule: Any, cases: list[dict[str, Any]], lang: str, tables: set[str
     if rule.deprecated:
         note = language_part(str(rule.deprecated), lang) or str(rule.deprecated)   # written in both languages
         out += [f'!!! warning "{t["deprecated"]}"', "", f"    {quote_citations(esc(note), lang)}", ""]
+    if rule.in_transition:   # a warning until the version from which it is an error
+        v = rule.error_from
+        note = (f"本规则在过渡期内：自 {v} 版起为“错误”，在此之前报告为“警告”（见[版本与弃用](../versioning.md)）。"
+                f"监督机构可以用 `--config` 文件现在就把它设为错误。" if zh else
+                f"This rule is in transition: an error from version {v}, reported as a warning until then (see "
+                f"[Versions and deprecation](../versioning.md)). The office may make it an error now with a `--config` file.")
+        out += [f'!!! note "{"过渡期" if zh else "In transition"}"', "", f"    {note}", ""]
     out += [f"| {t['severity']} | {t['level']} | {t['basis']} |", "|---|---|---|",
             f"| {SEVERITIES[rule.severity.value][lang]} | [{LEVELS.get(rule.level, {}).get(lang, rule.level)}]"
             f"(index.md#{rule.level.replace('_', '-')}) | {quote_zh(zh_text(esc(rule.basis)), lang)} |", ""]
@@ -231,7 +238,8 @@ def rules_index(rules: list[Any], lang: str) -> str:
         out += [f"| {t['code']} | {t['title']} | {t['severity']} | {t['basis']} |", "|---|---|---|---|"]
         for r in mine:
             title = esc(r.title[lang]) + (f" *({t['deprecated']})*" if r.deprecated else "")
-            out.append(f"| [{r.code}]({r.code}.md) | {title} | {SEVERITIES[r.severity.value][lang]} "
+            out.append(f"| [{r.code}]({r.code}.md) | {title} | {SEVERITIES[r.severity.value][lang]}"
+                       + (("（过渡期）" if lang == "zh" else " (in transition)") if r.in_transition else "") + " "
                        f"| {quote_zh(zh_text(esc(r.basis)), lang)} |")
         out.append("")
     return "\n".join(out)

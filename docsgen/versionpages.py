@@ -102,8 +102,25 @@ def _classification(lang: str) -> list[str]:
              "version number rises by less than the changes call for, `diff` and the changelog page say so."), ""]
     out += [("| 变更 | 级别 | 规则 |" if zh else "| Change | Level | Rule |"), "|---|---|---|"]
     for r in RULES.values():
-        out.append(f"| {r.zh if zh else r.en} | {_LEVEL[lang][r.level]} | `{r.id}` |")
+        carried = ("；只经由 " + "、".join(r.carried_by) + " 影响合格与否" if zh else
+                   "; can fail data only through " + ", ".join(r.carried_by)) if r.carried_by else ""
+        out.append(f"| {r.zh if zh else r.en}{carried} | {_LEVEL[lang][r.level]} | `{r.id}` |")
     out.append("")
+    out += [("两种情况下一项变更的级别低于上表：" if zh else "A change is classified below the table in two cases:"), "",
+            ("- **过渡期**：只经由某些校验规则影响合格与否的变更（上表注明），当这些规则都在过渡期内"
+             "（次版本新增、到下一个主版本才成为错误的规则，见[版本与弃用](versioning.md)）时，是次版本变更；"
+             "过渡期结束的那个主版本，这些规则成为错误。" if zh else
+             "- **Transition**: a change that can fail data only through some rules (noted in the table) is minor "
+             "while all of them are in transition (rules a minor release adds, errors only from the next major: see "
+             "[Versioning and deprecation](versioning.md)); in the major that ends the transition they are errors."),
+            ("- **评估**：上表的规则有意从严（例如“校验规则读取的代码属性改变”一律按主版本）。发布的审核人可以在 "
+             "`src/jn_exchange/release/assessed.yaml` 中把某项变更评为较低级别，但必须用中英文写明理由；"
+             "理由随变更一起出现在 `diff` 的输出和变更记录页上。评估只能降低级别，不能提高。" if zh else
+             "- **Assessment**: the rules above are deliberately strict (any change of a code attribute the rules "
+             "read counts as major). A release's reviewers may classify a change lower in "
+             "`src/jn_exchange/release/assessed.yaml`, with the reason written in Chinese and English; the reason "
+             "appears beside the change in the output of `diff` and on the changelog page. An assessment can only "
+             "lower a level, never raise it."), ""]
     return out
 
 

@@ -70,8 +70,9 @@ CASES = [
     ("primary key changed", lambda s: s.tables["training"].update(primaryKey=["form"]), ("table-key-changed", "major", "training")),
     ("foreign key added", lambda s: s.tables["training"]["foreignKeys"].append({"fields": ["officer_id"]}), ("table-unique-added", "major", "training")),
     ("table valid to an earlier date", lambda s: s.tables["training"].update({"jn:valid_to": "2025-12-31"}), ("validity-narrowed", "major", "training")),
+    # major by its rule, minor while JN-COD-001, the one rule it can fail data through, is in transition
     ("date of a record read from another field", lambda s: s.tables["training"].update({"jn:event_date": "hours"}),
-     ("scope-fields-changed", "major", "training")),
+     ("scope-fields-changed", "minor", "training")),
     ("description changed", lambda s: _field(s, "hours").update(description="新的说明"), ("text-changed", "patch", "training.hours")),
     ("basis changed", lambda s: _field(s, "hours").update({"jn:basis": "000 · 第五条"}), ("text-changed", "patch", "training.hours")),
     ("code added", lambda s: s.codelists["Form"]["values"].append({"code": "3", "label": "其他"}), ("code-added", "minor", "Form:3")),
@@ -98,10 +99,35 @@ def test_enum_widened_is_minor_and_narrowed_major():
     assert [c.level for c in compare(_snap(), narrow).changes] == ["major"]
 
 
+def test_a_change_carried_by_rules_in_transition_is_minor_until_they_are_errors(monkeypatch):
+    import dataclasses
+
+    import jn_exchange.rules as rules_mod
+
+    edit = _snap(e=lambda s: s.tables["training"].update({"jn:event_date": "hours"}))
+    [now] = compare(_snap(), edit).changes
+    assert now.level == "minor" and "JN-COD-001" in now.why["zh"] and "2.0.0" in now.why["en"]
+    reg = dict(rules_mod.registry())
+    reg["JN-COD-001"] = dataclasses.replace(reg["JN-COD-001"], severity=reg["JN-COD-001"].declared)   # 2.0.0
+    monkeypatch.setattr(rules_mod, "registry", lambda: reg)
+    [later] = compare(_snap(), edit).changes
+    assert later.level == "major" and later.why is None
+
+
+def test_decimal_places_limited_in_transition_and_the_transition_ending():
+    limited = _snap(e=lambda s: _field(s, "hours").update({"jn:decimal_places": 1, "jn:decimal_places_error_from": "2.0.0"}))
+    got = {(c.rule, c.level) for c in compare(_snap(), limited).changes}
+    assert got == {("places-tightened-in-transition", "minor"), ("transition-set", "minor")}
+    ended = _snap("2.0.0", e=lambda s: _field(s, "hours").update({"jn:decimal_places": 1}))
+    assert {(c.rule, c.level) for c in compare(limited, ended).changes} == {("transition-ended", "major")}
+
+
 def test_every_rule_is_exercised_or_documented():
     used = {c[2][0] for c in CASES if c[2]} | {"constraint-loosened", "table-unique-removed", "validity-widened",
                                                 "identifier-removed", "codelist-removed", "reference-changed",
-                                                "scope-fields-removed"}
+                                                "scope-fields-removed",
+                                                # test_decimal_places_limited_in_transition_and_the_transition_ending
+                                                "places-tightened-in-transition", "transition-set", "transition-ended"}
     assert set(RULES) <= used
 
 
@@ -136,15 +162,18 @@ def test_diff_of_the_released_versions_lists_the_decimal_places_of_1_1_0():
     assert doc["old"]["version"] == "1.0.0" and doc["new"]["version"] == STANDARD_VERSION
     places = {c["where"] for c in doc["changes"] if c["prop"] == "jn:decimal_places"}
     assert {"training_record.hours", "sampling_plan.frequency_per_year"} <= places
-    assert all(c["level"] == "major" for c in doc["changes"] if c["prop"] == "jn:decimal_places")
+    # limited from 1.1.0, more places a warning (JN-CELL-016) until 2.0.0: minor, and it says why
+    assert all(c["level"] == "minor" and c["rule"] == "places-tightened-in-transition" and "JN-CELL-016" in c["why"]["zh"]
+               for c in doc["changes"] if c["prop"] == "jn:decimal_places")
+    assert doc["level"] == "minor" and doc["counts"]["major"] == 0
 
 
 def test_diff_text_in_both_languages():
     en = CliRunner().invoke(main, ["diff", "1.0.0", STANDARD_VERSION, "--lang", "en"])
     zh = CliRunner().invoke(main, ["diff", "1.0.0", STANDARD_VERSION])   # Chinese by default, as every tool
     assert en.exit_code == zh.exit_code == 0
-    assert "training_record.hours" in en.output and "major" in en.output
-    assert "主版本" in zh.output
+    assert "training_record.hours" in en.output and "highest level: minor" in en.output
+    assert "最高级别：次版本" in zh.output and "过渡期内为警告" in zh.output and "in transition" in en.output
 
 
 @pytest.mark.parametrize("args, says", [(["0.1.0", "1.0.0"], "not a version this software knows"),

@@ -125,7 +125,7 @@ def test_text_invalid_zh() -> None:
     assert "共 7 处（显示前 3 条）" in text             # truncation said, exact count kept
     assert "  行 2 · name · " in text                  # example lines: 行 N · field · message
     assert "错误 9 · 警告 2 · 提示 0" in text
-    assert "包声明 1.2.0 · 校验器支持 1.0.0" in text
+    assert "包声明 1.2.0 · 未校验 · 校验器支持 1.0.0" in text
     assert "ab" * 32 in text and "2025-06-30" in text
     assert "\x1b[" not in text
 

@@ -360,3 +360,56 @@ def test_cell_015_reports_a_bom_inside_a_free_text(pkg):
     set_cell(pkg / "counterpart.csv", "address", "济南市历城区\ufeff二环东路323号")
     f = finding(check(pkg), "JN-CELL-015")
     assert f.field == "address" and "<U+FEFF>" in f.message_zh and "\ufeff" not in f.message_en
+
+
+# --------------------------------------------------------------------------- click's usage errors
+@pytest.mark.parametrize("args, says", [
+    (["validate", "--nope", "x"], "没有这个选项：--nope"),
+    (["validate"], "缺少参数 'PACKAGE'"),
+    (["valdate", "x"], "没有这个命令：valdate"),
+    (["validate", "x", "--format", "xml"], "'--format' 的值无效：只能是 'text'、'json'、'html'、'junit'、'sarif' 之一"),
+    (["validate", "x", "y"], "多余的参数：y"),
+    (["rules", "--format=x"], "'--format' 的值无效"),
+])
+def test_usage_errors_are_in_chinese_by_default(args, says):
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and f"错误：{says}" in r.output and r.output.startswith("用法：")
+    assert not re.search(r"\b(Usage|Error|Try|No such|Missing)\b", r.output)
+
+
+def test_usage_errors_are_in_english_when_asked():
+    r = CliRunner().invoke(main, ["validate", "--nope", "x", "--lang", "en"])
+    assert r.exit_code == 2 and "Error: No such option '--nope'" in r.output and not CJK.search(r.output)
+
+
+def test_a_run_narrowed_by_tables_says_its_pass_holds_for_those_only(tmp_path):
+    r = run("validate", EXAMPLE, "--tables", "penalty_decision,enforcement_action")
+    assert r.exit_code == 0 and "结论：通过（仅限所校验的 2 张表）" in r.output
+    r = run("validate", EXAMPLE, "--tables", "penalty_decision", "-o", tmp_path / "r.html", "--format", "html", "--lang", "en")
+    assert "PASS (for the 1 table checked only)" in r.output
+    assert 'role="status">VALID (for the 1 table checked only)' in (tmp_path / "r.html").read_text(encoding="utf-8")
+    whole = run("validate", EXAMPLE)
+    assert "结论：通过\n" in whole.output and "仅限" not in whole.output
+
+
+def test_a_broken_descriptor_is_described_in_chinese(pkg):
+    (pkg / "datapackage.json").write_text('{"name": "x", "resources": [', encoding="utf-8")
+    f = finding(check(pkg), "JN-PKG-002")
+    assert "此处应当是一个值" in f.message_zh and "Expecting" not in f.message_zh
+    assert "Expecting value" in f.message_en
+
+
+def test_a_reader_error_is_labelled_as_the_parsers_words_in_chinese():
+    from jn_exchange.engine.messages import short_error
+    said = short_error(Exception("Invalid Input Error: Value with unterminated quote found.\nmore lines"))
+    assert said == {"zh": "引号没有闭合（解析器原文：Invalid Input Error: Value with unterminated quote found.）",
+                    "en": "Invalid Input Error: Value with unterminated quote found."}
+
+
+def test_a_list_item_without_an_end_is_open_in_one_language_at_a_time():
+    from jn_exchange.rules import registry
+    rule = registry()["JN-LST-002"]
+    assert "/" not in rule.sql.split("AS valid_to")[0].rsplit("'", 2)[-2]
+    zh = rule.render("zh", {"valid_from": "2024-01-01", "valid_to": "长期", "valid_to_en": "open"})
+    en = rule.render("en", {"valid_from_en": "2024-01-01", "valid_to": "长期", "valid_to_en": "open"})
+    assert zh.endswith("2024-01-01 至 长期") and en.endswith("2024-01-01 to open")

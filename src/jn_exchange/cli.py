@@ -14,9 +14,10 @@ import click
 from jn_exchange import STANDARD_VERSION, __version__
 from jn_exchange.config import LIMIT_NAMES
 from jn_exchange.tools.lang import lang_option
+from jn_exchange.tools.usage import Group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jn-exchange",
                       message=f"%(prog)s %(version)s (standard {STANDARD_VERSION})")
 def main() -> None:
@@ -210,8 +211,12 @@ def _verdict_line(result: Any, output: Path) -> str:
     from jn_exchange.tools.lang import count_en, say
 
     e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    return say(f"{'不通过' if result.fails() else '通过'}（错误 {e} · 警告 {w} · 提示 {i}）：报告已写入 {output}",
-               f"{'FAIL' if result.fails() else 'PASS'} ({count_en(e, 'error')}, {count_en(w, 'warning')}, "
+    tables = (result.config or {}).get("tables") or {}
+    n = len(tables.get("checked") or []) if tables.get("skipped") else 0   # a run narrowed by --tables
+    only_zh = f"（仅限所校验的 {n} 张表）" if n else ""
+    only_en = f" (for the {count_en(n, 'table')} checked only)" if n else ""
+    return say(f"{'不通过' if result.fails() else '通过'}{only_zh}（错误 {e} · 警告 {w} · 提示 {i}）：报告已写入 {output}",
+               f"{'FAIL' if result.fails() else 'PASS'}{only_en} ({count_en(e, 'error')}, {count_en(w, 'warning')}, "
                f"{count_en(i, 'info finding')}): report written to {output}")
 
 
@@ -241,11 +246,13 @@ def rules_cmd(lang: str, fmt: str) -> None:
         import json
 
         click.echo(json.dumps([{"code": r.code, "severity": r.severity.value, "level": r.level,
-                                "title": r.title, "basis": r.basis, "docs_url": r.docs_url} for r in rules],
+                                "title": r.title, "basis": r.basis, "docs_url": r.docs_url,
+                                **({"error_from": r.error_from} if r.in_transition else {})} for r in rules],
                               ensure_ascii=False, indent=2))
         return
     for r in rules:
-        click.echo(f"{r.code:<14} {r.severity.value:<8} {r.level:<12} {r.title[lang]}  [{r.basis}]")
+        later = r.transition_note(lang)   # a warning that becomes an error in a later version
+        click.echo(f"{r.code:<14} {r.severity.value:<8} {r.level:<12} {r.title[lang]}{later}  [{r.basis}]")
 
 
 @main.command()

@@ -148,6 +148,9 @@ class ValidationResult:
     max_examples: int
     fail_on: Severity = Severity.ERROR
     duration_s: float = 0.0
+    # the version whose model judged the package (the declared one while it is supported, else
+    # the current one); None when the package could not be judged at all
+    model_version: str | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(t.count for t in self.tallies if t.severity == severity)

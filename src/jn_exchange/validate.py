@@ -54,6 +54,7 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
     collector = Collector(config.overrides, config.limits.max_examples)
     stats: list[ResourceStat] = []
     declared_version: str | None = None
+    model_version: str | None = None   # whose model judged it
     sha: str | None = None
     skipped: list[str] = []   # tables left out by --tables (config.tables)
     deadline = Deadline(config.limits.max_seconds)
@@ -67,6 +68,7 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
                 check_support(pkg.standard_version, as_of, collector)
                 profile = pkg.profile or profile
                 declared_version = pkg.standard_version
+                model_version = profile.standard_version
                 check_declared_schemas(pkg.root, pkg.descriptor, [(r.index, r.name) for r in pkg.tables],
                                        pkg.pseudonymized, collector, config.limits.max_descriptor_bytes, profile)
                 skipped = [r.name for r in pkg.tables if not config.checks_table(r.name)]
@@ -101,7 +103,7 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
         source_kind=source.kind, package_sha256=sha,
         tallies=tallies, resources=stats, config=config.as_record(skipped, left_out),
         max_examples=config.limits.max_examples,
-        fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3))
+        fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3), model_version=model_version)
 
 
 @dataclass(frozen=True)

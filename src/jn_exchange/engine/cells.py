@@ -30,7 +30,7 @@ from jn_exchange.config import Limits
 from jn_exchange.engine.lines import LoadedTable
 from jn_exchange.engine.messages import citizen_id_problem_text
 from jn_exchange.engine.sql import lit, one_row, q
-from jn_exchange.engine.types import logical_type
+from jn_exchange.engine.types import logical_type, number_form, places_in_transition
 from jn_exchange.findings import Collector, Finding
 from jn_exchange.identifiers import JINAN_COUNTY_CODES, citizen_id_check_sql, uscc_check_sql
 from jn_exchange.masking import show
@@ -93,6 +93,7 @@ SELECTORS: dict[str, Callable[[CellField, Any], bool]] = {
     "constraint": lambda f, want: any(f.has(k) for k in _listed(want)),           # any of them
     "no_constraint": lambda f, want: not any(f.has(k) for k in _listed(want)),    # none of them
     "identifier_scheme": lambda f, want: f.identifier_scheme in _listed(want),
+    "places_in_transition": lambda f, want: places_in_transition(f.spec) == want,
 }
 
 PARAMS: dict[str, Callable[[str | None, CellField], Any]] = {
@@ -109,6 +110,8 @@ PARAMS: dict[str, Callable[[str | None, CellField], Any]] = {
     "length": lambda v, f: len(v or ""),
     "max_length": lambda v, f: int(f.constraints["maxLength"]),
     "citizen_id_problem": lambda v, f: citizen_id_problem_text(v),
+    "decimal_places": lambda v, f: int(f.spec.raw["jn:decimal_places"]),
+    "places_given": lambda v, f: len((v or "").partition(".")[2]),
 }
 
 
@@ -140,6 +143,8 @@ def placeholders(f: CellField, c: str) -> dict[str, str]:
     out["maximum"] = "CAST('infinity' AS DOUBLE)" if hi is None else str(float(hi))
     if f.has("maxLength"):
         out["max_length"] = str(int(cons["maxLength"]))
+    if ltype.name == "number" and f.spec.raw.get("jn:decimal_places"):
+        out["places_form"] = lit(number_form(f.spec, strict=True))
     return out
 
 

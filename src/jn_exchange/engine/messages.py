@@ -21,7 +21,22 @@ def citizen_id_problem_text(value: str | None) -> dict[str, str]:
     return dict(_ID_PROBLEM.get(p, {"zh": p, "en": p}))
 
 
-def short_error(exc: Any) -> str:
-    """The first line of an error (DuckDB's run on for lines)."""
+def short_error(exc: Any) -> dict[str, str]:
+    """The first line of a reader's error (DuckDB's run on for lines), in both languages: its
+    own words in English, and in Chinese what it is about, with its words labelled as the
+    parser's (they are not translated)."""
     text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    raw = text[0][:300] if text else type(exc).__name__
+    about = next((zh for key, zh in _READER_ZH if key in raw.lower()), "读取器无法解析")
+    return {"zh": f"{about}（解析器原文：{raw}）", "en": raw}
+
+
+# what DuckDB's CSV reader says, by a phrase of its message (lower case), in Chinese
+_READER_ZH = (
+    ("unterminated quote", "引号没有闭合"),
+    ("quote", "引号使用不当"),
+    ("invalid unicode", "含有无效的 UTF-8 字节"),
+    ("maximum line size", "一行超过读取器的长度上限"),
+    ("expected number of columns", "字段数与表头不一致"),
+    ("out of memory", "内存不足"),
+)

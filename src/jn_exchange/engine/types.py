@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import FieldSpec
 
 _DATE_FORM = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -28,9 +29,23 @@ class LogicalType:
         return f"NULL::{self.sql_type}"
 
 
-def _number_form(f: FieldSpec) -> str:
-    places = f.raw.get("jn:decimal_places")
-    frac = f"{{1,{int(places)}}}" if places else "+"
+def places_in_transition(f: FieldSpec) -> bool:
+    """A field whose decimal places are limited by a version yet to come (annotation
+    decimal_places_error_from): until then more places are a warning (JN-CELL-016), not an
+    invalid number (docs/*/versioning.md)."""
+    later = f.raw.get("jn:decimal_places_error_from")
+    return later is not None and _version_key(str(later)) > _version_key(STANDARD_VERSION)
+
+
+def _version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in v.split("-")[0].split("."))
+
+
+def number_form(f: FieldSpec, *, strict: bool = False) -> str:
+    """The regular expression of a valid number of field `f`: at most its decimal places (while
+    they are in transition, any number of places unless `strict`)."""
+    n = f.raw.get("jn:decimal_places")
+    frac = f"{{1,{int(n)}}}" if n and (strict or not places_in_transition(f)) else "+"
     return f"-?[0-9]+(\\.[0-9]{frac})?"
 
 
@@ -50,7 +65,7 @@ LOGICAL_TYPES: dict[str, LogicalType] = {t.name: t for t in (
     LogicalType("integer", "BIGINT", cast=lambda x: f"try_cast({x} AS BIGINT)",
                 valid=lambda c, f: f"regexp_full_match({c}, '-?[0-9]+')"),
     LogicalType("number", "DECIMAL(18,2)", cast=lambda x: f"try_cast({x} AS DECIMAL(18,2))",
-                valid=lambda c, f: f"regexp_full_match({c}, '{_number_form(f)}')"),
+                valid=lambda c, f: f"regexp_full_match({c}, '{number_form(f)}')"),
     LogicalType("date", "DATE", cast=_cast_date,
                 valid=lambda c, f: f"regexp_full_match({c}, '{_DATE_FORM}') AND {_cast_date(c)} IS NOT NULL"),
     LogicalType("datetime", "TIMESTAMP", cast=_cast_datetime,

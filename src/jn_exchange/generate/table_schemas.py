@@ -24,7 +24,7 @@ from jn_exchange.generate.source import (
 
 # annotations a field also takes from its type (its slot's own win); every other slot
 # annotation but max_length is kept as jn:<tag>
-TYPE_ANNOTATIONS = ("identifier_scheme", "decimal_places")
+TYPE_ANNOTATIONS = ("identifier_scheme", "decimal_places", "decimal_places_error_from")
 
 
 def _number(v: Any) -> int | float | None:

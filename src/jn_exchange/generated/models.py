@@ -400,7 +400,7 @@ class CertificateType(str, Enum):
 
 class CertificateStatus(str, Enum):
     """
-    行政执法证件的状态。只有“有效”（usable 为 true）的证件可以用于实施行政执法；执法之日还须在有效期内、早于注销日期。与研究草案不同：草案把“待年审”与“年审未通过（暂停使用）”合为一个值；待年审不是证件的状态，而是由年审记录推出的事实（规则 JN-OFF-003），故此处只保留 “年审未通过”。草案注明部分取值系推断，本表“年审未通过”“有效期届满”两值的依据为证件管理实践（EXT）。
+    行政执法证件的状态。只有“有效”（usable 为 true）的证件可以用于实施行政执法；执法之日还须在有效期内、早于注销日期。“待年审”不是证件的状态，而是由年审记录推出的事实（规则 JN-OFF-003），故不列为取值；“年审未通过”“有效期届满”两值的依据为证件管理实践（EXT）。
     """
     valid = "1"
     """
@@ -466,7 +466,7 @@ class AssessmentGrade(str, Enum):
 
 class TrainingForm(str, Enum):
     """
-    行政执法人员培训的形式。与研究草案不同：草案把“执法技能竞赛”与“执法岗位练兵”合为一个值， 002 · 任务2 列为两种活动，此处分列（07 为新增代码）。
+    行政执法人员培训的形式。“执法技能竞赛”与“执法岗位练兵”是 002 · 任务2 所列的两种活动，分列为两个代码。
     """
     centralized = "01"
     """
@@ -504,7 +504,7 @@ class TrainingForm(str, Enum):
 
 class TrainingContent(str, Enum):
     """
-    培训内容类别。002 · 任务2 的“每人每年不少于60学时”针对公共法律知识、业务知识和行政执法技能培训；任务1 的政治理论教育和党性教育另列，不计入该60学时（annotation counts_toward_60_hours）。与研究草案不同：草案的培训学时规则把全部学时相加；按任务2 原文，只有 counts_toward_60_hours 为 true 的内容计入60学时。标签改用条文用语（“政治理论教育和党性教育”）。
+    培训内容类别。002 · 任务2 的“每人每年不少于60学时”针对公共法律知识、业务知识和行政执法技能培训；任务1 的政治理论教育和党性教育另列，不计入该60学时（annotation counts_toward_60_hours）。按任务2 原文，只有 counts_toward_60_hours 为 true 的内容计入60学时。标签用条文用语（“政治理论教育和党性教育”）。
     """
     political_theory = "1"
     """
@@ -548,7 +548,7 @@ class BenchmarkLevel(str, Enum):
 
 class DiscretionAdoptionMode(str, Enum):
     """
-    本级基准与上级基准的关系。上级已制定的，下级行政执法单位应当直接适用；确实不能直接适用的，下级行政机关可以细化量化，但不能超出上级划定的阶次或者幅度。与研究草案不同：标签改用条文用语（“直接适用”“细化量化”），并注明只有行政机关可以细化量化。
+    本级基准与上级基准的关系。上级已制定的，下级行政执法单位应当直接适用；确实不能直接适用的，下级行政机关可以细化量化，但不能超出上级划定的阶次或者幅度。标签用条文用语（“直接适用”“细化量化”）；只有行政机关可以细化量化。
     """
     adopt_directly = "1"
     """
@@ -566,7 +566,7 @@ class DiscretionAdoptionMode(str, Enum):
 
 class DiscretionAdjustmentReason(str, Enum):
     """
-    行政执法单位调整适用行政裁量权基准的理由。与研究草案不同：条文中“可能出现”同时修饰 “明显不当”和“显失公平”，标签据此改写。执法行为模块引用本表。
+    行政执法单位调整适用行政裁量权基准的理由。条文中“可能出现”同时修饰“明显不当”和“显失公平”，标签据此书写。执法行为模块引用本表。
     """
     manifestly_improper = "1"
     """
@@ -628,7 +628,7 @@ class CreditGrade(str, Enum):
 
 class CreditIncentiveMeasure(str, Enum):
     """
-    对信用状况良好的市场主体可以采取的激励措施。01-06 为 000 · 第十一条（2025-07-02 起）的六项；11、12 为修改前 001 · 第十一条（至 2025-07-01）的表述。记录只能使用实施之日有效的代码。requires_good_standing 表示该措施是否只能给予信用状况良好的主体。与研究草案不同：草案只列 000 的六项并在注释中提到 001 的表述，此处把 001 的两项列为代码 11、12 并标注有效期；12（动态调整抽查比例和频次）是分级分类监管措施，不限于诚信守法主体。
+    对信用状况良好的市场主体可以采取的激励措施。01-06 为 000 · 第十一条（2025-07-02 起）的六项；11、12 为修改前 001 · 第十一条（至 2025-07-01）的表述。记录只能使用实施之日有效的代码。requires_good_standing 表示该措施是否只能给予信用状况良好的主体。001 的两项列为代码 11、12 并标注有效期，以便按实施之日判断；12（动态调整抽查比例和频次）是分级分类监管措施，不限于诚信守法主体。
     """
     facilitation_services = "01"
     """
@@ -692,7 +692,7 @@ class HighRiskActivity(str, Enum):
 
 class OfficerActionRole(str, Enum):
     """
-    人员在执法行为中的职责。counts_toward_two_officers 为 true 的职责（主办、协办）是法律所说的执法人员（行政处罚法第四十二条、行政强制法第十八条要求不少于两人；五份文件未作规定，本规范不检查人数）；审核、批准对应 004 · 第十五条的审核、批准职责，主办即承办；行政执法辅助人员不得担任行政处罚、行政强制的主办或协办（规则 JN-OFF-002）。本表为新增代码表（研究草案没有）。
+    人员在执法行为中的职责。counts_toward_two_officers 为 true 的职责（主办、协办）是法律所说的执法人员（行政处罚法第四十二条、行政强制法第十八条要求不少于两人；五份文件未作规定，本规范不检查人数）；审核、批准对应 004 · 第十五条的审核、批准职责，主办即承办；行政执法辅助人员不得担任行政处罚、行政强制的主办或协办（规则 JN-OFF-002）。
     """
     lead_handler = "1"
     """
@@ -718,7 +718,7 @@ class OfficerActionRole(str, Enum):
 
 class CounterpartRole(str, Enum):
     """
-    相对人在执法行为中的地位。本表为新增代码表（研究草案没有）。
+    相对人在执法行为中的地位。
     """
     party = "1"
     """
@@ -736,7 +736,7 @@ class CounterpartRole(str, Enum):
 
 class ActionStatus(str, Enum):
     """
-    执法行为的办理状态。“暂停”对应 000 · 第十三条第二款引发执法风险时暂停相关执法活动，暂停与恢复的时间记在执法风险事件中。本表为新增代码表（研究草案没有）。
+    执法行为的办理状态。“暂停”对应 000 · 第十三条第二款引发执法风险时暂停相关执法活动，暂停与恢复的时间记在执法风险事件中。
     """
     in_progress = "1"
     """
@@ -762,7 +762,7 @@ class ActionStatus(str, Enum):
 
 class PublicityStatus(str, Enum):
     """
-    行政执法公示制度在一个执法行为上的执行情况。本表为新增代码表：研究草案的 three_core_systems 代码表列出三项制度本身，而规则需要的是每个行为的执行证据，故改为本表及执法行为的全过程记录、重大执法决定字段。
+    行政执法公示制度在一个执法行为上的执行情况。规则需要的是每个执法行为的执行证据，而不是三项制度的名称，故以本表及执法行为的全过程记录、重大执法决定字段记录。
     """
     published = "1"
     """
@@ -784,7 +784,7 @@ class PublicityStatus(str, Enum):
 
 class MajorDecisionCategory(str, Enum):
     """
-    应当进行法制审核的重大执法决定的情形。1-4 为行政处罚法第五十八条所列情形，5 供其他类别的执法行为按本单位重大执法决定法制审核目录认定。本表为新增代码表（研究草案没有）。
+    应当进行法制审核的重大执法决定的情形。1-4 为行政处罚法第五十八条所列情形，5 供其他类别的执法行为按本单位重大执法决定法制审核目录认定。
     """
     major_public_interest = "1"
     """
@@ -880,7 +880,7 @@ class LicenseCategory(str, Enum):
 
 class PenaltyProcedure(str, Enum):
     """
-    作出行政处罚决定所适用的程序。本表为新增代码表（研究草案没有），区分简易程序与普通程序。
+    作出行政处罚决定所适用的程序。区分简易程序与普通程序。
     """
     summary = "1"
     """
@@ -894,7 +894,7 @@ class PenaltyProcedure(str, Enum):
 
 class PenaltyOutcome(str, Enum):
     """
-    调查终结后行政机关负责人作出的决定。本表为新增代码表（研究草案没有）：不予处罚决定也是执法决定，要与给予处罚区分，规则 JN-LST-001 据此检查处罚种类。
+    调查终结后行政机关负责人作出的决定。不予处罚决定也是执法决定，要与给予处罚区分，规则 JN-LST-001 据此检查处罚种类。
     """
     penalty_imposed = "1"
     """
@@ -978,7 +978,7 @@ class PenaltyKind(str, Enum):
 
 class InspectionKind(str, Enum):
     """
-    行政检查的类别。与研究草案不同：草案把“跨部门联合检查”列为第5类；联合检查是组织方式，可以是日常检查、专项检查或“双随机、一公开”抽查，故不列为类别，而以行政检查的 joint_inspection_id 指向联合检查记录。
+    行政检查的类别。跨部门联合检查是组织方式，可以是日常检查、专项检查或“双随机、一公开”抽查，故不列为类别，而以行政检查的 joint_inspection_id 指向联合检查记录。
     """
     routine = "1"
     """
@@ -1000,7 +1000,7 @@ class InspectionKind(str, Enum):
 
 class InspectionResult(str, Enum):
     """
-    行政检查的结果及处置。本表为新增代码表（研究草案没有），用于涉企检查结果处置的统计。
+    行政检查的结果及处置。用于涉企检查结果处置的统计。
     """
     no_problem = "1"
     """
@@ -1026,7 +1026,7 @@ class InspectionResult(str, Enum):
 
 class NonSiteDisposition(str, Enum):
     """
-    非现场执法发现的处置结果。本表为新增代码表（研究草案没有），供规则 JN-NSE-001 检查每条发现都已处置。
+    非现场执法发现的处置结果。供规则 JN-NSE-001 检查每条发现都已处置。
     """
     case_opened = "1"
     """
@@ -1052,7 +1052,7 @@ class NonSiteDisposition(str, Enum):
 
 class CoercionCategory(str, Enum):
     """
-    行政强制措施与行政强制执行（行政机关强制执行、申请人民法院强制执行）。本表为新增代码表（研究草案没有）。
+    行政强制措施与行政强制执行（行政机关强制执行、申请人民法院强制执行）。
     """
     coercive_measure = "1"
     """
@@ -1130,7 +1130,7 @@ class CoerciveExecutionKind(str, Enum):
 
 class PropertyHandlingStatus(str, Enum):
     """
-    强制拆除预留时间届满时，相对人对其合法财物的处理情况。本表为新增代码表（研究草案没有）。
+    强制拆除预留时间届满时，相对人对其合法财物的处理情况。
     """
     handled = "1"
     """
@@ -1152,7 +1152,7 @@ class PropertyHandlingStatus(str, Enum):
 
 class InventoryAttestationMethod(str, Enum):
     """
-    对相对人合法财物清点造册所采用的方式。与研究草案不同：草案名为 property_custody_method（保管方式）；条文中公证、见证是清点造册的方式，保管是另一件事（保管地点、保管单位另有字段），故改名，代码不变。
+    对相对人合法财物清点造册所采用的方式。条文中公证、见证是清点造册的方式；保管是另一件事，保管地点、保管单位另有字段。
     """
     notarization = "1"
     """
@@ -1232,7 +1232,7 @@ class EvaluationDimension(str, Enum):
 
 class DimensionConclusion(str, Enum):
     """
-    对一个维度的评估结论；结论为 2、3 的应改进和调整执法措施。本表为新增代码表（研究草案没有）。
+    对一个维度的评估结论；结论为 2、3 的应改进和调整执法措施。
     """
     satisfactory = "1"
     """
@@ -1250,7 +1250,7 @@ class DimensionConclusion(str, Enum):
 
 class TransferType(str, Enum):
     """
-    行政执法中案件和问题线索的移送类型；direction 注解说明方向（outgoing 移出，incoming 接收）。与研究草案不同：草案的 3（应追究政纪或刑事责任移交有权机关，004 · 第二十三条）属于过错责任追究，记在执法监督模块的过错责任追究案件中；4（监督机构移交行政执法单位自行处理）记在执法监督模块的“移交行政执法单位处理”中；二者不在本表。新增 3（司法机关移送行政执法单位）和 4（移送其他有管辖权的行政执法单位），以覆盖 002 · 任务8 的双向移送和审批、监管、执法衔接。
+    行政执法中案件和问题线索的移送类型；direction 注解说明方向（outgoing 移出，incoming 接收）。应追究政纪或刑事责任而移交有权机关的（004 · 第二十三条）属于过错责任追究，记在执法监督模块的过错责任追究案件中；监督机构移交行政执法单位自行处理的，记在执法监督模块的“移交行政执法单位处理”中；二者不在本表。3（司法机关移送行政执法单位）和 4（移送其他有管辖权的行政执法单位）覆盖 002 · 任务8 的双向移送和审批、监管、执法衔接。
     """
     criminal_to_police = "1"
     """
@@ -1272,7 +1272,7 @@ class TransferType(str, Enum):
 
 class TransferOutcome(str, Enum):
     """
-    接收方对移送的处理结果。本表为新增代码表（研究草案没有）。
+    接收方对移送的处理结果。
     """
     accepted = "1"
     """
@@ -1294,7 +1294,7 @@ class TransferOutcome(str, Enum):
 
 class LegalReviewerRole(str, Enum):
     """
-    承担法制审核的人员身份。本表为新增代码表（研究草案没有）。
+    承担法制审核的人员身份。
     """
     legal_unit_staff = "1"
     """
@@ -1316,7 +1316,7 @@ class LegalReviewerRole(str, Enum):
 
 class LegalReviewConclusion(str, Enum):
     """
-    法制审核的书面意见结论。审核意见为存在问题的（2、3、4），承办机构研究处理后再次送审。本表为新增代码表（研究草案没有）。
+    法制审核的书面意见结论。审核意见为存在问题的（2、3、4），承办机构研究处理后再次送审。
     """
     approved = "1"
     """
@@ -1338,7 +1338,7 @@ class LegalReviewConclusion(str, Enum):
 
 class CaseFileGrade(str, Enum):
     """
-    案卷评查的结论等次；各等次的分数线由组织评查的单位确定。本表为新增代码表（研究草案没有）。
+    案卷评查的结论等次；各等次的分数线由组织评查的单位确定。
     """
     excellent = "1"
     """
@@ -1360,7 +1360,7 @@ class CaseFileGrade(str, Enum):
 
 class ProminentIssueSource(str, Enum):
     """
-    突出问题清单中问题的来源。本表为新增代码表（研究草案没有）。
+    突出问题清单中问题的来源。
     """
     public_complaints = "1"
     """
@@ -1378,7 +1378,7 @@ class ProminentIssueSource(str, Enum):
 
 class DisputeType(str, Enum):
     """
-    行政执法单位之间需要协调的争议类型。本表为新增代码表（研究草案没有）。
+    行政执法单位之间需要协调的争议类型。
     """
     jurisdiction = "1"
     """
@@ -1396,7 +1396,7 @@ class DisputeType(str, Enum):
 
 class DisputeResolutionMethod(str, Enum):
     """
-    行政执法争议的解决方式。本表为新增代码表（研究草案没有）。
+    行政执法争议的解决方式。
     """
     negotiated = "1"
     """
@@ -1436,7 +1436,7 @@ class ProcedureBasis(str, Enum):
 
 class ClueSource(str, Enum):
     """
-    监督线索的来源渠道。与研究草案不同：草案的“信访举报（实名）”“信访举报（匿名）”合为“信访举报”，实名与否另以 is_named_report 记录（实名与否同样存在于热线、小程序等来源）；草案的“纪检监察机关建议” 同时包括 002 · 任务8 的移送；增加“其他机关建议”（004 · 第十六条“等”）；其余代码顺延。
+    监督线索的来源渠道。信访举报不分实名、匿名，实名与否另以 is_named_report 记录（实名与否同样存在于热线、小程序等来源）；“纪检监察机关建议” 同时包括 002 · 任务8 的移送；“其他机关建议”对应 004 · 第十六条的“等”。
     """
     hotline_12345 = "01"
     """
@@ -1608,7 +1608,7 @@ class SupervisionStage(str, Enum):
 
 class SupervisionInvestigationMethod(str, Enum):
     """
-    监督调查可以采取的方式。与研究草案不同：（1）草案“委托鉴定（评估、检测）”与“检验检测”并列，而 003 的“委托鉴定（评估、检测）”已含检测，004 的“委托鉴定、检验检测”是同一类技术性调查，合为一个值，鉴定、评估、检测之分记在 TechnicalPeriod.kind；（2）草案的“听证”不是 003 · 第十六条、004 · 第十八条所列的调查方式，而是 003 · 第十四条对重大复杂案件的程序，改记在 SupervisionCase.hearing_held；（3）代码相应重排为 01–06。
+    监督调查可以采取的方式。（1）003 的“委托鉴定（评估、检测）”已含检测， 004 的“委托鉴定、检验检测”是同一类技术性调查，合为一个值，鉴定、评估、检测之分记在 TechnicalPeriod.kind；（2）听证不是 003 · 第十六条、004 · 第十八条所列的调查方式，而是 003 · 第十四条对重大复杂案件的程序，记在 SupervisionCase.hearing_held。
     """
     written_review = "01"
     """
@@ -1728,7 +1728,7 @@ class DutyDeterminationType(str, Enum):
 
 class DutyFulfilledSituation(str, Enum):
     """
-    应当认定为履职尽责的情形，代码与 003 · 第九条的项号一致。与研究草案不同：兜底项的代码由“99”改为“09”，使代码与项号一致。
+    应当认定为履职尽责的情形，代码与 003 · 第九条的项号一致。兜底项的代码为“09”。
     """
     duties_performed_as_required = "01"
     """
@@ -1770,7 +1770,7 @@ class DutyFulfilledSituation(str, Enum):
 
 class FaultToleranceSituation(str, Enum):
     """
-    应当从轻、减轻处理或者予以免责的情形，代码与 003 · 第十条的项号一致。与研究草案不同：兜底项的代码由 “99”改为“10”，使代码与项号一致。
+    应当从轻、减轻处理或者予以免责的情形，代码与 003 · 第十条的项号一致。兜底项的代码为“10”。
     """
     exploration_under_superior_deployment = "01"
     """
@@ -1834,7 +1834,7 @@ class ToleranceOutcome(str, Enum):
 
 class LiabilityReductionSituation(str, Enum):
     """
-    可以从轻或者减轻责任的情形，代码与 003 · 第十一条的项号一致。与研究草案不同：兜底项的代码由“9”改为“3”，使代码与项号一致。
+    可以从轻或者减轻责任的情形，代码与 003 · 第十一条的项号一致。兜底项的代码为“3”。
     """
     remedial_action = "1"
     """
@@ -2254,7 +2254,7 @@ class ReviewApplicationOutcome(str, Enum):
 
 class AppraisalType(str, Enum):
     """
-    区司法局组织的评议考核、测评、评估和专项监督。与研究草案不同：草案的“行政执法人员年度考核”（002 · 任务3）已由 organization.yaml 的 OfficerAnnualAssessment 记录，从本表删去；代码5改为 002 · 三（三）的 “落实情况专项监督”。
+    区司法局组织的评议考核、测评、评估和专项监督。行政执法人员年度考核（002 · 任务3）由 OfficerAnnualAssessment 记录，不在本表；代码5为 002 · 三（三）的“落实情况专项监督”。
     """
     enforcement_appraisal = "1"
     """
@@ -2812,6 +2812,8 @@ class OfficerAnnualAssessment(ConfiguredBaseModel):
                        'EnforcementAppraisal']} })
     score: Optional[Decimal] = Field(default=None, decimal_places=2, title="考核分数", description="""采用百分制量化考核的得分；不计分的留空。""", ge=0, le=100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务3'},
                          'decimal_places': {'tag': 'decimal_places', 'value': '2'},
+                         'decimal_places_error_from': {'tag': 'decimal_places_error_from',
+                                                       'value': '2.0.0'},
                          'exchange_treatment': {'tag': 'exchange_treatment',
                                                 'value': 'clear'},
                          'personal_data': {'tag': 'personal_data',
@@ -2887,7 +2889,9 @@ class TrainingRecord(ConfiguredBaseModel):
                        'SupervisionCaseStage',
                        'TechnicalPeriod']} })
     hours: Decimal = Field(default=..., decimal_places=2, title="学时", description="""本条记录计入的学时数，大于0，可含小数（如 0.5 学时）。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务2'},
-                         'decimal_places': {'tag': 'decimal_places', 'value': '2'}},
+                         'decimal_places': {'tag': 'decimal_places', 'value': '2'},
+                         'decimal_places_error_from': {'tag': 'decimal_places_error_from',
+                                                       'value': '2.0.0'}},
          'domain_of': ['TrainingRecord']} })
     is_new_staff_training: Optional[bool] = Field(default=None, title="是否新上岗人员培训", description="""是否为面向新上岗人员的公共法律知识培训。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务2'}},
          'domain_of': ['TrainingRecord']} })
@@ -3428,7 +3432,9 @@ class SamplingPlan(ConfiguredBaseModel):
     sampling_ratio: Decimal = Field(default=..., decimal_places=2, title="抽查比例（%）", description="""该等级市场主体的抽查比例，0 至 100 的百分数。""", ge=0, le=100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '001 · 第十一条；000 · 第十一条'}},
          'domain_of': ['SamplingPlan']} })
     frequency_per_year: Optional[Decimal] = Field(default=None, decimal_places=2, title="抽查频次（次/年）", description="""该等级市场主体每年被抽查的次数上限，可含小数（如每两年一次记 0.5）。""", ge=0, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '001 · 第十一条；000 · 第十一条'},
-                         'decimal_places': {'tag': 'decimal_places', 'value': '2'}},
+                         'decimal_places': {'tag': 'decimal_places', 'value': '2'},
+                         'decimal_places_error_from': {'tag': 'decimal_places_error_from',
+                                                       'value': '2.0.0'}},
          'domain_of': ['SamplingPlan']} })
     valid_from: date = Field(default=..., title="生效日期", description="""该比例与频次开始执行之日。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '001 · 第十一条；000 · 第十一条'}},
          'domain_of': ['DelegatedPower',
@@ -5084,7 +5090,9 @@ class CaseFileReview(ConfiguredBaseModel):
     is_electronic_file: Optional[bool] = Field(default=None, title="是否电子案卷", description="""是否通过执法电子案卷互联互通平台以电子案卷评查。""", json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务12'}},
          'domain_of': ['CaseFileReview']} })
     score: Optional[Decimal] = Field(default=None, decimal_places=2, title="评查得分", description="""百分制得分；不计分的留空。""", ge=0, le=100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务12'},
-                         'decimal_places': {'tag': 'decimal_places', 'value': '2'}},
+                         'decimal_places': {'tag': 'decimal_places', 'value': '2'},
+                         'decimal_places_error_from': {'tag': 'decimal_places_error_from',
+                                                       'value': '2.0.0'}},
          'domain_of': ['OfficerAnnualAssessment',
                        'CaseFileReview',
                        'EnforcementAppraisal']} })
@@ -5270,7 +5278,7 @@ class JurisdictionDispute(ConfiguredBaseModel):
 
 class SupervisionClue(ConfiguredBaseModel):
     """
-    行政执法监督机构收到或者自行发现的、反映行政执法单位及其工作人员违法或者不当执法、不履行执法职责的问题线索，一条线索一行。来源包括12345市民服务热线、爱山东“码上监督”小程序、行政执法社会监督员、行政执法监督员、行政执法监督企业联系点、信访举报、纪检监察机关和行政复议机关等提出的建议、监督机构自行发现等。举报人只以假名化引用（informant_ref）和“是否实名举报”出现，不交换举报人的姓名、证件号码和联系方式。对信访举报中经查不属实、查无实据或者经认定予以容错免责的，实名举报的按规定向举报人反馈结果，匿名举报的在一定范围内说明情况（规则 JN-SUP-012）。与研究草案不同：草案的来源代码把信访举报分为“实名”“匿名”两个值；实名与否对12345热线、 “码上监督”等来源同样存在，故来源只保留“信访举报”一个值，实名与否由 is_named_report 记录。 Supervision clues; the informant appears only as a keyed-hash reference.
+    行政执法监督机构收到或者自行发现的、反映行政执法单位及其工作人员违法或者不当执法、不履行执法职责的问题线索，一条线索一行。来源包括12345市民服务热线、爱山东“码上监督”小程序、行政执法社会监督员、行政执法监督员、行政执法监督企业联系点、信访举报、纪检监察机关和行政复议机关等提出的建议、监督机构自行发现等。举报人只以假名化引用（informant_ref）和“是否实名举报”出现，不交换举报人的姓名、证件号码和联系方式。对信访举报中经查不属实、查无实据或者经认定予以容错免责的，实名举报的按规定向举报人反馈结果，匿名举报的在一定范围内说明情况（规则 JN-SUP-012）。实名与否对信访举报、12345热线、“码上监督”等来源同样存在，由 is_named_report 记录，不作为来源的取值。 Supervision clues; the informant appears only as a keyed-hash reference.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'receiving_agency_id'},
                          'basis': {'tag': 'basis',
@@ -6517,7 +6525,7 @@ class DeterminationNoToleranceSituation(ConfiguredBaseModel):
 
 class FaultCase(ConfiguredBaseModel):
     """
-    依 004 追究行政执法过错责任的案件，一案一行。责任追究主体为对被追究单位负责的人民政府（或比照执行的管理委员会），由其行政执法监督机构具体实施。来源为监督机构发现、纪检监察机关或行政复议机关等建议（第十六条），或者行政执法单位自行发现（第十七条）；历城区依 003 不予容错的也经此程序追究。监督机构立案处理的：自立案之日起三十日内调查终结并作出处理决定，情况复杂的经监督机构负责人批准可以延长，最多三十日（规则 JN-FLT-007）；处理决定报经本级人民政府批准（规则 JN-FLT-009）。移交行政执法单位处理的：单位应当于移交后三十日内作出处理决定并告知监督机构。发现应当追究政纪责任或者刑事责任的，移交有权机关处理。过错情形至少一项（规则 JN-FLT-001）。与研究草案不同：草案名为 FaultAccountabilityCase，按约定名改为 FaultCase。 Fault-accountability cases under 004.
+    依 004 追究行政执法过错责任的案件，一案一行。责任追究主体为对被追究单位负责的人民政府（或比照执行的管理委员会），由其行政执法监督机构具体实施。来源为监督机构发现、纪检监察机关或行政复议机关等建议（第十六条），或者行政执法单位自行发现（第十七条）；历城区依 003 不予容错的也经此程序追究。监督机构立案处理的：自立案之日起三十日内调查终结并作出处理决定，情况复杂的经监督机构负责人批准可以延长，最多三十日（规则 JN-FLT-007）；处理决定报经本级人民政府批准（规则 JN-FLT-009）。移交行政执法单位处理的：单位应当于移交后三十日内作出处理决定并告知监督机构。发现应当追究政纪责任或者刑事责任的，移交有权机关处理。过错情形至少一项（规则 JN-FLT-001）。 Fault-accountability cases under 004.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'annotations': {'agency': {'tag': 'agency', 'value': 'supervising_agency_id'},
                          'basis': {'tag': 'basis',
@@ -7258,7 +7266,9 @@ class EnforcementAppraisal(ConfiguredBaseModel):
     satisfaction_rate: Optional[Decimal] = Field(default=None, decimal_places=2, title="满意度（%）", description="""人民群众满意度，0 至 100 的百分数。""", ge=0, le=100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 一；002 · 三（三）'}},
          'domain_of': ['EnforcementAppraisal']} })
     score: Optional[Decimal] = Field(default=None, decimal_places=2, title="得分", description="""百分制得分；不计分的留空。""", ge=0, le=100, json_schema_extra = { "linkml_meta": {'annotations': {'basis': {'tag': 'basis', 'value': '002 · 任务15'},
-                         'decimal_places': {'tag': 'decimal_places', 'value': '2'}},
+                         'decimal_places': {'tag': 'decimal_places', 'value': '2'},
+                         'decimal_places_error_from': {'tag': 'decimal_places_error_from',
+                                                       'value': '2.0.0'}},
          'domain_of': ['OfficerAnnualAssessment',
                        'CaseFileReview',
                        'EnforcementAppraisal']} })

@@ -118,10 +118,30 @@ def json_problem(exc: json.JSONDecodeError) -> dict[str, str]:
     return json_problem_at(exc.msg, exc.lineno, exc.colno)
 
 
+# the json module's messages (its complete list, Python 3.11-3.13), said in Chinese; the English
+# message keeps the module's own words
+_JSON_ZH = {
+    "Expecting value": "此处应当是一个值",
+    "Expecting ',' delimiter": "此处应当是逗号",
+    "Expecting ':' delimiter": "此处应当是冒号",
+    "Expecting property name enclosed in double quotes": "此处应当是用双引号括起的名称",
+    "Unterminated string starting at": "字符串没有结束（缺少右引号）",
+    "Invalid control character at": "字符串中有未转义的控制字符",
+    "Invalid \\escape": "无效的转义序列",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义序列",
+    "Extra data": "JSON 值结束后还有多余的内容",
+    "Illegal trailing comma before end of object": "对象的最后一项后面多了逗号",
+    "Illegal trailing comma before end of array": "数组的最后一项后面多了逗号",
+    "Expecting value, got trailing comma": "最后一项后面多了逗号",
+}
+_KIND_ZH = {"list": "数组", "str": "字符串", "int": "数字", "float": "数字", "bool": "布尔值", "NoneType": "null"}
+
+
 def json_problem_at(msg: str, lineno: int, colno: int) -> dict[str, str]:
-    return zh_en(f"第 {lineno} 行第 {colno} 列：{msg}", f"line {lineno} column {colno}: {msg}")
+    zh = _JSON_ZH.get(msg) or f"JSON 语法错误（解析器原文：{msg}）"
+    return zh_en(f"第 {lineno} 行第 {colno} 列：{zh}", f"line {lineno} column {colno}: {msg}")
 
 
 def not_an_object(value: Any) -> dict[str, str]:
     kind = type(value).__name__
-    return zh_en(f"顶层是 {kind}，不是对象", f"top level is {kind}, not an object")
+    return zh_en(f"顶层是{_KIND_ZH.get(kind, kind)}，不是对象", f"top level is {kind}, not an object")

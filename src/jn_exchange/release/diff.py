@@ -11,13 +11,18 @@ is patch. A property the rules do not know is major, so that nothing unknown pas
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from fnmatch import fnmatch
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jn_exchange.release.snapshot import Snapshot
 from jn_exchange.versions import version_key
 
 LEVELS = ("patch", "minor", "major")
+# per release, the changes its reviewers assessed below the rules, each with its reason
+ASSESSED = Path(__file__).with_name("assessed.yaml")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,9 @@ class Rule:
     level: str
     zh: str
     en: str
+    # the validator rules through which alone such a change can fail data: while every one of
+    # them is in transition (a warning until a later major, docs/*/versioning.md) the change is minor
+    carried_by: tuple[str, ...] = ()
 
 
 # The classification, one entry per kind of change (the docs page lists them in this order).
@@ -38,7 +46,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("validity-narrowed", "major", "表或代码表的适用日期或地域收窄", "a table's or code list's dates or territory of application narrowed"),
     Rule("validity-widened", "minor", "表或代码表的适用日期或地域放宽", "a table's or code list's dates or territory of application widened"),
     Rule("scope-fields-changed", "major", "记录的日期或地域所依据的字段新增或改变（按日期和地域的校验随之改变）",
-         "the fields giving a record's date or territory for the checks of dates and territory added or changed"),
+         "the fields giving a record's date or territory for the checks of dates and territory added or changed",
+         carried_by=("JN-COD-001",)),
     Rule("scope-fields-removed", "minor", "记录的日期或地域所依据的字段删除", "the fields giving a record's date or territory removed"),
     Rule("field-added-optional", "minor", "新增选填字段", "an optional field added"),
     Rule("field-added-required", "major", "新增必填字段", "a required field added"),
@@ -50,6 +59,10 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "a constraint tightened (added, range narrowed, pattern changed, fewer decimal places)"),
     Rule("constraint-loosened", "minor", "约束放宽（删除约束、范围扩大、小数位增加）",
          "a constraint loosened (removed, range widened, more decimal places)"),
+    Rule("places-tightened-in-transition", "major", "小数位数新增限制，期间多出的位数由 JN-CELL-016 报告",
+         "decimal places limited, more places reported by JN-CELL-016 meanwhile", carried_by=("JN-CELL-016",)),
+    Rule("transition-set", "minor", "约束的过渡期设定（到期前为警告）", "a constraint's transition set (a warning until it ends)"),
+    Rule("transition-ended", "major", "约束的过渡期结束（此后为错误）", "a constraint's transition ended (an error from now on)"),
     Rule("codelist-binding-changed", "major", "字段改用另一个代码表", "a field bound to another code list"),
     Rule("identifier-changed", "major", "字段的标识符校验规则新增或改变", "a field's identifier scheme added or changed"),
     Rule("identifier-removed", "minor", "字段的标识符校验规则删除", "a field's identifier scheme removed"),
@@ -81,9 +94,14 @@ class Change:
     old: Any = None
     new: Any = None
 
+    # a level below the rule's, with the reason in both languages: the rule's validator rules are
+    # in transition, or the release's reviewers assessed it (assessed.yaml)
+    assessed: str | None = None
+    why: dict[str, str] | None = None
+
     @property
     def level(self) -> str:
-        return RULES[self.rule].level
+        return self.assessed or RULES[self.rule].level
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "level": self.level, "kind": {"zh": RULES[self.rule].zh, "en": RULES[self.rule].en}}
@@ -116,9 +134,44 @@ class Diff:
 
 
 def compare(old: Snapshot, new: Snapshot) -> Diff:
-    changes = [*_tables(old, new), *_codelists(old, new)]
+    changes = [_assess(c, new.version) for c in [*_tables(old, new), *_codelists(old, new)]]
     changes.sort(key=lambda c: (-LEVELS.index(c.level), c.where, c.rule, c.prop))
     return Diff(old, new, tuple(changes))
+
+
+def _assess(c: Change, version: str) -> Change:
+    """A change at the level its rule gives, or lower: while the validator rules that alone
+    carry it are in transition, or as the release's reviewers assessed it with a reason."""
+    from jn_exchange.rules import registry
+
+    rules = registry()
+    carried = RULES[c.rule].carried_by
+    if carried and RULES[c.rule].level == "major" and all(code in rules and rules[code].in_transition for code in carried):
+        until = max(str(rules[code].error_from) for code in carried)
+        codes = "、".join(carried)
+        return replace(c, assessed="minor", why={
+            "zh": f"只经由 {codes} 影响数据是否合格，它在过渡期内为警告，自 {until} 版起为错误",
+            "en": f"it can fail data only through {', '.join(carried)}, a warning in transition until version {until}"})
+    for a in _assessments().get(version, []):
+        if fnmatch(c.where, a["where"]) and fnmatch(c.prop or "", a.get("prop", "*")) and a["rule"] == c.rule:
+            return replace(c, assessed=a["level"], why=a["why"])
+    return c
+
+
+@lru_cache(maxsize=1)
+def _assessments() -> dict[str, list[dict[str, Any]]]:
+    """assessed.yaml: per release, the changes its reviewers classified below the rules, each
+    with its reason (only ever lower: a rule's level is a ceiling the reviewers must justify
+    leaving)."""
+    import yaml
+
+    data = yaml.safe_load(ASSESSED.read_text(encoding="utf-8")) or {}
+    for version, items in data.items():
+        for a in items:
+            if a["rule"] not in RULES or LEVELS.index(a["level"]) >= LEVELS.index(RULES[a["rule"]].level) \
+                    or set(a["why"]) != {"zh", "en"}:
+                raise ValueError(f"assessed.yaml, {version}: {a} must lower a known rule's level and say why in zh and en")
+    return data
 
 
 # ------------------------------------------------------------------------------ tables
@@ -201,13 +254,20 @@ def _field(where: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[Change]
         elif prop in ("type", "format", "trueValues", "falseValues"):
             yield Change("field-type-changed", where, prop, va, vb)
         elif prop == "jn:decimal_places":
-            yield Change(_tighter_if(va is None or (vb is not None and vb < va)), where, prop, va, vb)
+            tighter = va is None or (vb is not None and vb < va)
+            # limited now, but more places stay a warning until the version the field names
+            in_transition = tighter and b.get("jn:decimal_places_error_from") is not None
+            yield Change("places-tightened-in-transition" if in_transition else _tighter_if(tighter), where, prop, va, vb)
+        elif prop == "jn:decimal_places_error_from":
+            yield Change("transition-ended" if vb is None else "transition-set", where, prop, va, vb)
         elif prop == "jn:codelist":
             yield Change("codelist-binding-changed" if va is not None else "constraint-tightened", where, prop, va, vb)
         elif prop == "jn:identifier_scheme":
             yield Change("identifier-removed" if vb is None else "identifier-changed", where, prop, va, vb)
         elif prop == "jn:exchange_treatment":
-            yield Change("personal-treatment-changed", where, prop, va, vb)
+            # a field newly marked personal but kept in clear: the exchanged data do not change
+            clear = va is None and vb == "clear"
+            yield Change("personal-marking-changed" if clear else "personal-treatment-changed", where, prop, va, vb)
         elif prop == "jn:personal_data":
             yield Change("personal-marking-changed", where, prop, va, vb)
         elif prop == "jn:references":

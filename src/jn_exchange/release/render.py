@@ -61,7 +61,8 @@ def _headline(diff: Diff, lang: str) -> str:
 def _line(c: Change, lang: str) -> str:
     kind = getattr(RULES[c.rule], lang)
     detail = f" {c.prop}: {_short(c.old)} → {_short(c.new)}" if c.prop else ""
-    return f"{c.where}: {kind}{detail}"
+    why = (f"（{c.why['zh']}）" if lang == "zh" else f" ({c.why['en']})") if c.why else ""
+    return f"{c.where}: {kind}{detail}{why}"
 
 
 def _differing(a: Any, b: Any, context: int = 12) -> tuple[Any, Any]:
@@ -100,6 +101,8 @@ def markdown(diff: Diff, lang: str) -> str:
         for c in changes:
             kind = getattr(RULES[c.rule], lang) + (f"（`{c.prop}`）" if lang == "zh" and c.prop else
                                                    f" (`{c.prop}`)" if c.prop else "")
+            if c.why:   # classified below its rule: in transition, or assessed (the reason)
+                kind += f"<br>*{('级别说明：' if lang == 'zh' else 'Level: ')}{_cell(c.why[lang], lang)}*"
             old, new = _differing(c.old, c.new) if c.rule == "text-changed" else (c.old, c.new)
             out.append(f"| `{c.where}` | {kind} | {_cell(old, lang)} | {_cell(new, lang)} |")
         out.append("")

@@ -220,15 +220,31 @@ def _validate_output(out: Path, log: UpgradeLog, as_of: dt.date | None) -> None:
 
 
 def _report(log: UpgradeLog, out: Path, echo: Echo) -> None:
-    echo(f"wrote {out}: standard {log.from_version} → {log.to_version}; {len(log.applied)} changes applied, "
-         f"{len(log.unchanged)} model changes need no rewrite (see {out / LOG_NAME})")
+    from jn_exchange.rules import registry
+    from jn_exchange.tools.lang import say
+
+    echo(say(f"已写入 {out}：规范 {log.from_version} → {log.to_version}；改动 {len(log.applied)} 处，"
+             f"{len(log.unchanged)} 项模型变更无需改写（见 {out / LOG_NAME}）",
+             f"wrote {out}: standard {log.from_version} → {log.to_version}; {len(log.applied)} changes applied, "
+             f"{len(log.unchanged)} model changes need no rewrite (see {out / LOG_NAME})"))
     for item in log.attention:
         what = ", ".join(f"{k}={v}" for k, v in item.items() if k != "change")
-        echo(f"  needs attention: {item['change']}: {what}")
+        echo(say(f"  需要处理：{item['change']}：{what}", f"  needs attention: {item['change']}: {what}"))
     errors = log.remaining.get("error", 0)
     warnings = log.remaining.get("warning", 0)
-    if log.remaining:
-        codes = ", ".join(f"{k} ×{v}" for k, v in log.remaining.items() if k.startswith("JN-"))
-        echo(f"  validation of the output as {log.to_version}: {errors} errors, {warnings} warnings" + (f" ({codes})" if codes else ""))
-    else:
-        echo(f"  validation of the output as {log.to_version}: no findings")
+    if not log.remaining:
+        echo(say(f"  按 {log.to_version} 校验输出：没有发现问题", f"  validation of the output as {log.to_version}: no findings"))
+        return
+    found = {k: v for k, v in log.remaining.items() if k.startswith("JN-")}
+    codes = ", ".join(f"{k} ×{v}" for k, v in found.items())
+    echo(say(f"  按 {log.to_version} 校验输出：错误 {errors} 处，警告 {warnings} 处" + (f"（{codes}）" if codes else ""),
+             f"  validation of the output as {log.to_version}: {errors} errors, {warnings} warnings"
+             + (f" ({codes})" if codes else "")))
+    # what passes now only because its rule is in transition: to be mended before it is an error
+    rules = registry()
+    later = sorted({(rules[c].error_from or "", c) for c in found if c in rules and rules[c].in_transition})
+    for version in sorted({v for v, _ in later}):
+        which = [c for v, c in later if v == version]
+        echo(say(f"  其中 {'、'.join(which)} 在过渡期内为警告，自 {version} 版起为错误：请在此之前补正",
+                 f"  of these, {', '.join(which)} are warnings in transition and errors from version {version}: "
+                 f"mend them before"))

@@ -67,7 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "error": "错误", "warning": "警告", "info": "提示",
         "errors": "错误", "warnings": "警告", "infos": "提示",
         "package": "数据包", "kind": "形式", "sha256": "SHA-256",
-        "std_version": "规范版本", "declared": "包声明", "supported": "校验器支持",
+        "std_version": "规范版本", "declared": "包声明", "supported": "校验器支持", "judged_by": "按 {v} 的模型校验", "not_judged": "未校验",
         "not_declared": "未声明",
         "as_of": "校验基准日", "validator": "校验器", "duration": "用时", "seconds": "秒",
         "max_examples": "每条规则每张表最多列出 {n} 条示例；计数始终为全部",
@@ -102,7 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         "error": "error", "warning": "warning", "info": "info",
         "errors": "errors", "warnings": "warnings", "infos": "infos",
         "package": "Package", "kind": "Form", "sha256": "SHA-256",
-        "std_version": "Standard version", "declared": "declared", "supported": "supported",
+        "std_version": "Standard version", "declared": "declared", "supported": "supported", "judged_by": "judged by the {v} model", "not_judged": "not judged",
         "not_declared": "not declared",
         "as_of": "As of", "validator": "Validator", "duration": "took", "seconds": "s",
         "max_examples": "at most {n} examples listed per rule and table; counts are always complete",
@@ -135,6 +135,18 @@ LABELS: dict[str, dict[str, str]] = {
 def label(lang: str, key: str, **kw: Any) -> str:
     text = LABELS[lang].get(key, LABELS["en"].get(key, key))
     return text.format(**kw) if kw else text
+
+
+def verdict(result: Any, lang: str) -> str:
+    """The verdict: valid or not; a valid run narrowed by --tables says it holds for those only."""
+    if not result.valid:
+        return label(lang, "invalid")
+    tables = (result.config or {}).get("tables") or {}
+    if tables.get("skipped"):
+        n = len(tables.get("checked") or [])
+        return (f"{label(lang, 'valid')}（仅限所校验的 {n} 张表）" if lang == "zh"
+                else f"{label(lang, 'valid')} (for the {n} table{'s' if n != 1 else ''} checked only)")
+    return label(lang, "valid")
 
 
 def check_lang(lang: str) -> str:

@@ -26,6 +26,7 @@ from jn_exchange.reports._common import (
     table_label,
     table_rows,
 )
+from jn_exchange.reports._common import verdict as verdict_of
 from jn_exchange.reports.html_assets import SCRIPT, content_security_policy, stylesheet
 from jn_exchange.reports.html_findings import SEVERITIES, e, findings_section, rules_table, site_home, wbr
 
@@ -49,7 +50,7 @@ def _labeller(lang: str) -> Callable[..., str]:
 
 def _head(result: ValidationResult, lang: str, css: str) -> list[str]:
     L = _labeller(lang)
-    verdict = L("valid") if result.valid else L("invalid")
+    verdict = verdict_of(result, lang)
     return ["<!DOCTYPE html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', "<head>",
             '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(css)}">',
@@ -62,7 +63,7 @@ def _banner(result: ValidationResult, lang: str) -> list[str]:
     """The header with the verdict badge."""
     L = _labeller(lang)
     valid = result.valid
-    verdict = L("valid") if valid else L("invalid")
+    verdict = verdict_of(result, lang)
     return ['<header class="top"><div class="page">', '<div class="titles">',
             f'<div class="std">{e(L("standard"))}</div>', f"<h1>{e(L('title'))}</h1>",
             f'<div class="src mono">{e(result.source)}</div>', "</div>",
@@ -125,8 +126,9 @@ def _run_box(result: ValidationResult, lang: str) -> list[str]:
         (L("package"), f'<span class="mono">{e(result.source)}</span> <span class="muted">'
                        f'({e(kind_label(result.source_kind, lang))})</span>'),
         (L("sha256"), f'<span class="mono">{e(result.package_sha256 or "–")}</span>'),
-        (L("std_version"), f"{e(L('declared'))} <b>{e(declared)}</b> · {e(L('supported'))} "
-                           f"<b>{e(result.supported_standard_version)}</b>"),
+        (L("std_version"), f"{e(L('declared'))} <b>{e(declared)}</b> · "
+                           + e(L("judged_by", v=result.model_version) if result.model_version else L("not_judged"))
+                           + f" · {e(L('supported'))} <b>{e(result.supported_standard_version)}</b>"),
         (L("as_of"), e(result.as_of)),
         (L("validator"), f"jn-exchange {e(result.validator_version)} · {e(L('duration'))} "
                          f"{result.duration_s:.2f} {e(L('seconds'))}"),

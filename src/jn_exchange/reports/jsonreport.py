@@ -59,6 +59,7 @@ def build(result: ValidationResult) -> dict[str, Any]:
         "valid": result.valid,
         "standard_version": scrub(result.standard_version),
         "supported_standard_version": result.supported_standard_version,
+        "model_version": result.model_version,
         "validator_version": result.validator_version,
         "package": {"source": scrub(result.source), "kind": result.source_kind, "sha256": result.package_sha256},
         "as_of": result.as_of,

@@ -59,6 +59,7 @@ def render(result: ValidationResult, lang: str = "zh") -> str:
             props = ET.SubElement(suite, "properties")
             for k, v in (("source", result.source), ("kind", result.source_kind),
                          ("sha256", result.package_sha256), ("standard_version", result.standard_version),
+                         ("model_version", result.model_version),
                          ("supported_standard_version", result.supported_standard_version),
                          ("validator_version", result.validator_version), ("as_of", result.as_of),
                          ("fail_on", result.fail_on.value), ("valid", str(result.valid).lower())):

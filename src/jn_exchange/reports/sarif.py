@@ -149,6 +149,7 @@ def build(result: ValidationResult, lang: str = "zh") -> dict[str, Any]:
                 "fails": result.fails(),
                 "failOn": result.fail_on.value,
                 "standardVersion": scrub(result.standard_version),
+                "modelVersion": result.model_version,
                 "supportedStandardVersion": result.supported_standard_version,
                 "asOf": result.as_of,
                 "package": {"source": scrub(result.source), "kind": result.source_kind,

@@ -24,6 +24,7 @@ from jn_exchange.reports._common import (
     table_rows,
     where,
 )
+from jn_exchange.reports._common import verdict as verdict_of
 
 _ANSI = {"red": "\x1b[31;1m", "green": "\x1b[32;1m", "yellow": "\x1b[33m", "cyan": "\x1b[36m",
          "bold": "\x1b[1m", "dim": "\x1b[2m"}
@@ -40,7 +41,7 @@ def render(result: ValidationResult, lang: str = "zh", color: bool = False) -> s
     heading = f"{L('standard')} · {L('title')}"
     out += [c(heading, "bold"), "=" * min(dwidth(heading), 72), ""]
 
-    verdict = L("valid") if result.valid else L("invalid")
+    verdict = verdict_of(result, lang)
     out.append(f"{L('verdict')}{sep}" + c(verdict, "green" if result.valid else "red"))
     counts = (f"{L('errors')} {fmt_int(result.count(Severity.ERROR))} · "
               f"{L('warnings')} {fmt_int(result.count(Severity.WARNING))} · "
@@ -54,7 +55,9 @@ def render(result: ValidationResult, lang: str = "zh", color: bool = False) -> s
     info = [
         [L("package"), f"{scrub(result.source)}" + L("paren", x=kind_label(result.source_kind, lang))],
         [L("sha256"), result.package_sha256 or "–"],
-        [L("std_version"), f"{L('declared')} {declared} · {L('supported')} {result.supported_standard_version}"],
+        [L("std_version"), f"{L('declared')} {declared} · "
+                           + (L("judged_by", v=result.model_version) if result.model_version else L("not_judged"))
+                           + f" · {L('supported')} {result.supported_standard_version}"],
         [L("as_of"), result.as_of],
         [L("validator"), f"jn-exchange {result.validator_version} · {L('duration')} {result.duration_s:.2f} {L('seconds')}"],
     ]

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from jn_exchange import STANDARD_VERSION
 from jn_exchange.findings import Finding, Severity
 
 RULES_DIR = Path(__file__).parent
@@ -59,6 +60,23 @@ class Rule:
     # policy it follows (`subject: officer_id`)
     shows: dict[str, str] = dc_field(default_factory=dict)
     extra: dict[str, Any] = dc_field(default_factory=dict)
+    # the version from which a rule declared an error is one (`transition:` in its YAML): a rule
+    # added in a minor release that could fail a package conforming to the previous one is
+    # reported as a warning until the next major (docs/*/versioning.md); `severity` is then
+    # warning, and `declared` keeps the error
+    error_from: str | None = None
+    declared: Severity | None = None
+
+    @property
+    def in_transition(self) -> bool:
+        return self.error_from is not None and self.severity != self.declared
+
+    def transition_note(self, lang: str) -> str:
+        """What a finding of a rule in transition says after its message."""
+        if not self.in_transition:
+            return ""
+        return (f"（过渡期：自 {self.error_from} 版起为错误）" if lang == "zh"
+                else f" (in transition: an error from version {self.error_from})")
 
     @property
     def docs_url(self) -> str:
@@ -94,14 +112,27 @@ def _load_file(path: Path) -> list[dict[str, Any]]:
 
 def _to_rule(d: dict[str, Any]) -> Rule:
     known = {"code", "severity", "level", "title", "message", "description", "fix", "basis",
-             "deprecated", "applies", "reads", "sql", "check", "shows"}
+             "deprecated", "applies", "reads", "sql", "check", "shows", "transition"}
+    declared = Severity(d["severity"])
+    error_from = d.get("transition")
+    if error_from is not None and (declared is not Severity.ERROR or not _is_later(str(error_from), "0.0.0")):
+        raise ValueError(f"rule {d['code']}: `transition` names the version (x.y.z) from which an error is one")
+    severity = Severity.WARNING if error_from and _is_later(str(error_from), STANDARD_VERSION) else declared
     return Rule(
-        code=d["code"], severity=Severity(d["severity"]), level=d["level"], title=d["title"],
+        code=d["code"], severity=severity, level=d["level"], title=d["title"],
         message=d["message"], description=d["description"], fix=d["fix"], basis=d["basis"],
         deprecated=d.get("deprecated"), applies=d.get("applies") or {},
         reads=tuple(d.get("reads") or ()), sql=d.get("sql"), check=d.get("check"), shows=d.get("shows") or {},
         extra={k: v for k, v in d.items() if k not in known},
+        error_from=str(error_from) if error_from else None, declared=declared,
     )
+
+
+def _is_later(version: str, than: str) -> bool:
+    """Whether semantic version `version` comes after `than` (x.y.z, numbers compared)."""
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in v.split("-")[0].split("+")[0].split("."))
+    return key(version) > key(than)
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +165,8 @@ def make_finding(code: str, *, resource: str | None = None, row: int | None = No
     p = {"resource": resource, "row": row, "field": field, "value": value, "key": key, **params}
     return Finding(
         code=code, severity=severity or rule.severity,
-        message_zh=rule.render("zh", p), message_en=rule.render("en", p),
+        message_zh=rule.render("zh", p) + rule.transition_note("zh"),
+        message_en=rule.render("en", p) + rule.transition_note("en"),
         resource=resource, row=row, field=field, value=value, key=key,
         params={k: v for k, v in params.items() if v is not None}, docs_url=rule.docs_url,
     )

@@ -55,7 +55,7 @@ class Release:
 RELEASES: tuple[Release, ...] = (
     Release("1.0.0", dt.date(2026, 12, 4), FROZEN / "1.0.0" / "generated",
             source_commit="bf0dafc085118f20cb7e92023dd68b866cb9414e"),
-    Release(STANDARD_VERSION, None, GENERATED),
+    Release(STANDARD_VERSION, dt.date(2026, 12, 5), GENERATED),
 )
 
 

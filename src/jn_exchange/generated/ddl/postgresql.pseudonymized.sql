@@ -1174,7 +1174,7 @@ CREATE TABLE "supervision_clue" (
     FOREIGN KEY ("target_action_id") REFERENCES "enforcement_action" ("action_id") DEFERRABLE INITIALLY DEFERRED,
     FOREIGN KEY ("target_officer_id") REFERENCES "enforcement_officer" ("officer_id") DEFERRABLE INITIALLY DEFERRED
 );
-COMMENT ON TABLE "supervision_clue" IS '监督线索：行政执法监督机构收到或者自行发现的、反映行政执法单位及其工作人员违法或者不当执法、不履行执法职责的问题线索，一条线索一行。来源包括12345市民服务热线、爱山东“码上监督”小程序、行政执法社会监督员、行政执法监督员、行政执法监督企业联系点、信访举报、纪检监察机关和行政复议机关等提出的建议、监督机构自行发现等。举报人只以假名化引用（informant_ref）和“是否实名举报”出现，不交换举报人的姓名、证件号码和联系方式。对信访举报中经查不属实、查无实据或者经认定予以容错免责的，实名举报的按规定向举报人反馈结果，匿名举报的在一定范围内说明情况（规则 JN-SUP-012）。与研究草案不同：草案的来源代码把信访举报分为“实名”“匿名”两个值；实名与否对12345热线、 “码上监督”等来源同样存在，故来源只保留“信访举报”一个值，实名与否由 is_named_report 记录。 Supervision clues; the informant appears only as a keyed-hash reference.';
+COMMENT ON TABLE "supervision_clue" IS '监督线索：行政执法监督机构收到或者自行发现的、反映行政执法单位及其工作人员违法或者不当执法、不履行执法职责的问题线索，一条线索一行。来源包括12345市民服务热线、爱山东“码上监督”小程序、行政执法社会监督员、行政执法监督员、行政执法监督企业联系点、信访举报、纪检监察机关和行政复议机关等提出的建议、监督机构自行发现等。举报人只以假名化引用（informant_ref）和“是否实名举报”出现，不交换举报人的姓名、证件号码和联系方式。对信访举报中经查不属实、查无实据或者经认定予以容错免责的，实名举报的按规定向举报人反馈结果，匿名举报的在一定范围内说明情况（规则 JN-SUP-012）。实名与否对信访举报、12345热线、“码上监督”等来源同样存在，由 is_named_report 记录，不作为来源的取值。 Supervision clues; the informant appears only as a keyed-hash reference.';
 COMMENT ON COLUMN "supervision_clue"."clue_id" IS '线索标识：监督线索在本规范中的标识。不得使用举报人的姓名、证件号码、电话号码或其片段。';
 COMMENT ON COLUMN "supervision_clue"."receiving_agency_id" IS '接收机构：接收或者发现线索的行政执法监督机构（司法行政部门）。';
 COMMENT ON COLUMN "supervision_clue"."clue_source" IS '线索来源：线索的来源渠道。';
@@ -1434,7 +1434,7 @@ CREATE TABLE "fault_case" (
     FOREIGN KEY ("handling_agency_id") REFERENCES "enforcement_agency" ("agency_id") DEFERRABLE INITIALLY DEFERRED,
     FOREIGN KEY ("extension_approver_id") REFERENCES "enforcement_officer" ("officer_id") DEFERRABLE INITIALLY DEFERRED
 );
-COMMENT ON TABLE "fault_case" IS '过错责任追究案件：依 004 追究行政执法过错责任的案件，一案一行。责任追究主体为对被追究单位负责的人民政府（或比照执行的管理委员会），由其行政执法监督机构具体实施。来源为监督机构发现、纪检监察机关或行政复议机关等建议（第十六条），或者行政执法单位自行发现（第十七条）；历城区依 003 不予容错的也经此程序追究。监督机构立案处理的：自立案之日起三十日内调查终结并作出处理决定，情况复杂的经监督机构负责人批准可以延长，最多三十日（规则 JN-FLT-007）；处理决定报经本级人民政府批准（规则 JN-FLT-009）。移交行政执法单位处理的：单位应当于移交后三十日内作出处理决定并告知监督机构。发现应当追究政纪责任或者刑事责任的，移交有权机关处理。过错情形至少一项（规则 JN-FLT-001）。与研究草案不同：草案名为 FaultAccountabilityCase，按约定名改为 FaultCase。 Fault-accountability cases under 004.';
+COMMENT ON TABLE "fault_case" IS '过错责任追究案件：依 004 追究行政执法过错责任的案件，一案一行。责任追究主体为对被追究单位负责的人民政府（或比照执行的管理委员会），由其行政执法监督机构具体实施。来源为监督机构发现、纪检监察机关或行政复议机关等建议（第十六条），或者行政执法单位自行发现（第十七条）；历城区依 003 不予容错的也经此程序追究。监督机构立案处理的：自立案之日起三十日内调查终结并作出处理决定，情况复杂的经监督机构负责人批准可以延长，最多三十日（规则 JN-FLT-007）；处理决定报经本级人民政府批准（规则 JN-FLT-009）。移交行政执法单位处理的：单位应当于移交后三十日内作出处理决定并告知监督机构。发现应当追究政纪责任或者刑事责任的，移交有权机关处理。过错情形至少一项（规则 JN-FLT-001）。 Fault-accountability cases under 004.';
 COMMENT ON COLUMN "fault_case"."fault_case_id" IS '追究案件标识：过错责任追究案件在本规范中的标识。';
 COMMENT ON COLUMN "fault_case"."case_no" IS '案件编号：立案编号；尚未立案的留空。';
 COMMENT ON COLUMN "fault_case"."accountability_authority" IS '责任追究主体：依 004 · 第四条对被追究单位追究过错责任的人民政府或管理委员会。';
