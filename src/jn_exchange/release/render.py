@@ -102,7 +102,7 @@ def markdown(diff: Diff, lang: str) -> str:
             kind = getattr(RULES[c.rule], lang) + (f"（`{c.prop}`）" if lang == "zh" and c.prop else
                                                    f" (`{c.prop}`)" if c.prop else "")
             if c.why:   # classified below its rule: in transition, or assessed (the reason)
-                kind += f"<br>*{('级别说明：' if lang == 'zh' else 'Level: ')}{_cell(c.why[lang], lang)}*"
+                kind += f"<br>*{('级别说明：' if lang == 'zh' else 'Level: ')}{_cell(c.why[lang], lang, width=None)}*"
             old, new = _differing(c.old, c.new) if c.rule == "text-changed" else (c.old, c.new)
             out.append(f"| `{c.where}` | {kind} | {_cell(old, lang)} | {_cell(new, lang)} |")
         out.append("")
@@ -115,9 +115,10 @@ def markdown(diff: Diff, lang: str) -> str:
 _CHINESE = re.compile("[\u3400-\u9fff]")
 
 
-def _cell(v: Any, lang: str = "zh") -> str:
+def _cell(v: Any, lang: str = "zh", width: int | None = 80) -> str:
+    """A table cell: cut to `width` characters (None: whole, for a reason that must be read)."""
     if v is None:
         return ""
-    text = _short(v, 80).replace("|", "\\|").replace("\n", " ")
+    text = (_short(v, width) if width else str(v)).replace("|", "\\|").replace("\n", " ")
     # the model's texts are Chinese: on an English page they are quoted as Chinese
     return f'<span lang="zh">{text}</span>' if lang == "en" and _CHINESE.search(text) else text
