@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from jn_exchange.cli import main as cli
@@ -39,3 +40,10 @@ def test_a_limit_too_small_for_any_step_is_a_clear_error(tmp_path):
     done = CliRunner().invoke(cli, ["validate", str(EXAMPLE), "--memory-limit", "1MB", "--as-of", "2026-06-30"])
     assert done.exit_code == 2
     assert "--memory-limit" in done.output and "Traceback" not in done.output
+    assert "例如 2GB" in done.output   # a limit larger than the one that ran out, never the same
+
+
+@pytest.mark.parametrize("given, more", [("512MB", "3GB"), ("4GB", "16GB"), ("1GiB", "5GB"), ("1MB", "2GB"), ("?", "2GB")])
+def test_the_limit_suggested_after_running_out_is_larger(given, more):
+    from jn_exchange.validate import more_memory
+    assert more_memory(given) == more

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from jn_exchange import STANDARD_VERSION, __version__
-from jn_exchange.config import LIMIT_NAMES
+from jn_exchange.config import DEFAULT_MEMORY_LIMIT, LIMIT_NAMES
 from jn_exchange.tools.lang import lang_option
 from jn_exchange.tools.usage import Group
 
@@ -77,8 +77,9 @@ FORMATS = ("text", "json", "html", "junit", "sarif")
                    "stays fail, and the report says how many were not listed).")
 @click.option("--max-examples", type=click.IntRange(1, 100000), default=None,
               help="Stored findings per rule and table (counts are always exact).")
-@click.option("--memory-limit", default="512MB", show_default=True,
-              help="Memory the engine may use before spilling to the run's private folder (e.g. 4GB).")
+@click.option("--memory-limit", default=DEFAULT_MEMORY_LIMIT, show_default=True,
+              help="Memory the run may use: the engine takes 80% of it and spills to the run's private folder "
+                   "beyond that (e.g. 4GB for 100M rows).")
 @click.option("--limit", "limit_options", metavar="NAME=VALUE", multiple=True,
               help="Set a safety limit (repeatable; over limits: in --config), a positive integer: "
                    + ", ".join(LIMIT_NAMES) + ". E.g. --limit max_rows_per_table=100000000 --limit max_seconds=3600. "

@@ -20,6 +20,11 @@ from urllib.parse import quote, urlsplit
 
 from jn_exchange.findings import RuleOverride, RuleTally, Severity
 
+# The memory a run may use, DuckDB spilling to the run's private folder beyond its share (512 MB
+# of this default): up to about 2M rows nothing spills; 10M rows (1 GB of CSV) peak at 679 MB
+# (RSS) in 15 s, against 1.15 GB when DuckDB had 1 GB, for 14% more CPU
+DEFAULT_MEMORY_LIMIT = "640MB"
+
 
 @dataclass
 class Limits:

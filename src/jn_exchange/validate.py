@@ -29,7 +29,7 @@ from jn_exchange.config import Config, cap_listed_errors
 from jn_exchange.descriptor import Fatal, ResourceRef, check_declared_size_and_hash, check_support
 from jn_exchange.engine import Engine, EngineSettings
 from jn_exchange.engine.keys import ForeignKey, KeyFindings
-from jn_exchange.engine.settings import DEFAULT_MEMORY_LIMIT
+from jn_exchange.engine.settings import DEFAULT_MEMORY_LIMIT, size_in_bytes
 from jn_exchange.filechecks import check_file, check_header
 from jn_exchange.findings import Collector, ResourceStat, Severity, ValidationResult
 from jn_exchange.package import InputError, file_sha256, identify, open_package
@@ -89,10 +89,11 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
             raise InputError(f"permission denied: {exc}", f"没有权限：{exc}") from exc
         if isinstance(exc, duckdb.OutOfMemoryException) or isinstance(exc.__cause__, duckdb.OutOfMemoryException):
             # a step that cannot spill (a hash table, a sort run) needs more than the limit given
+            more = more_memory(memory_limit)
             raise InputError(f"the memory limit {memory_limit} is too small for this package (some steps cannot "
-                             f"spill to disk); give more with --memory-limit, e.g. {DEFAULT_MEMORY_LIMIT}",
+                             f"spill to disk); give more with --memory-limit, e.g. {more}",
                              f"内存上限 {memory_limit} 对这个交换包太小（有些步骤不能写到磁盘上）；"
-                             f"请用 --memory-limit 给更多，例如 {DEFAULT_MEMORY_LIMIT}") from exc
+                             f"请用 --memory-limit 给更多，例如 {more}") from exc
         raise
     deadline.check()   # a step interrupted at the end may have left findings of its own
     tallies = sorted(collector.tallies.values(), key=lambda t: (-t.severity.rank, t.code, t.resource or ""))
@@ -104,6 +105,12 @@ def validate(path: Path, config: Config, as_of: dt.date | None = None, fail_on: 
         tallies=tallies, resources=stats, config=config.as_record(skipped, left_out),
         max_examples=config.limits.max_examples,
         fail_on=fail_on, duration_s=round(time.perf_counter() - started, 3), model_version=model_version)
+
+
+def more_memory(limit: str) -> str:
+    """A limit to suggest after `limit` ran out: four times it (at least 2GB), in GB."""
+    given = size_in_bytes(limit) or 0
+    return f"{max(2, int(-(-4 * given // 10**9)))}GB"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import duckdb
 from jn_exchange.engine import cells, keys, views
 from jn_exchange.engine.lines import LoadedTable
 from jn_exchange.engine.loading import TableLoader
-from jn_exchange.engine.settings import EngineSettings
+from jn_exchange.engine.settings import EngineSettings, duckdb_memory_limit
 from jn_exchange.findings import Collector
 from jn_exchange.profile import Profile, TableSpec
 from jn_exchange.reader.csvscan import FileScan
@@ -23,7 +23,7 @@ class Engine:
     def __init__(self, workdir: Path, profile: Profile, collector: Collector, settings: EngineSettings):
         spill = workdir / "spill"
         spill.mkdir(parents=True, exist_ok=True)
-        cfg: dict[str, Any] = {"temp_directory": str(spill), "memory_limit": settings.memory_limit,
+        cfg: dict[str, Any] = {"temp_directory": str(spill), "memory_limit": duckdb_memory_limit(settings.memory_limit),
                                "preserve_insertion_order": True}
         if settings.threads:
             cfg["threads"] = settings.threads
