@@ -209,13 +209,11 @@ def check_output(output: Path) -> None:
 def _verdict_line(result: Any, output: Path) -> str:
     """The one line a run with -o says: the verdict, the counts, and where the report went."""
     from jn_exchange.findings import Severity
+    from jn_exchange.reports._common import narrowed
     from jn_exchange.tools.lang import count_en, say
 
     e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    tables = (result.config or {}).get("tables") or {}
-    n = len(tables.get("checked") or []) if tables.get("skipped") else 0   # a run narrowed by --tables
-    only_zh = f"（仅限所校验的 {n} 张表）" if n else ""
-    only_en = f" (for the {count_en(n, 'table')} checked only)" if n else ""
+    only_zh, only_en = ("", "") if result.fails() else (narrowed(result, "zh"), narrowed(result, "en"))
     return say(f"{'不通过' if result.fails() else '通过'}{only_zh}（错误 {e} · 警告 {w} · 提示 {i}）：报告已写入 {output}",
                f"{'FAIL' if result.fails() else 'PASS'}{only_en} ({count_en(e, 'error')}, {count_en(w, 'warning')}, "
                f"{count_en(i, 'info finding')}): report written to {output}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.profile import FieldSpec
+from jn_exchange.versions import version_key
 
 _DATE_FORM = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _DATETIME_FORM = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?"
@@ -34,11 +35,7 @@ def places_in_transition(f: FieldSpec) -> bool:
     decimal_places_error_from): until then more places are a warning (JN-CELL-016), not an
     invalid number (docs/*/versioning.md)."""
     later = f.raw.get("jn:decimal_places_error_from")
-    return later is not None and _version_key(str(later)) > _version_key(STANDARD_VERSION)
-
-
-def _version_key(v: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in v.split("-")[0].split("."))
+    return later is not None and version_key(str(later)) > version_key(STANDARD_VERSION)
 
 
 def number_form(f: FieldSpec, *, strict: bool = False) -> str:

@@ -137,16 +137,19 @@ def label(lang: str, key: str, **kw: Any) -> str:
     return text.format(**kw) if kw else text
 
 
+def narrowed(result: Any, lang: str) -> str:
+    """What a pass of a run narrowed by --tables adds: that it holds for those tables only
+    ('' for a run of the whole package)."""
+    tables = (result.config or {}).get("tables") or {}
+    if not tables.get("skipped"):
+        return ""
+    n = len(tables.get("checked") or [])
+    return f"（仅限所校验的 {n} 张表）" if lang == "zh" else f" (for the {n} table{'s' if n != 1 else ''} checked only)"
+
+
 def verdict(result: Any, lang: str) -> str:
     """The verdict: valid or not; a valid run narrowed by --tables says it holds for those only."""
-    if not result.valid:
-        return label(lang, "invalid")
-    tables = (result.config or {}).get("tables") or {}
-    if tables.get("skipped"):
-        n = len(tables.get("checked") or [])
-        return (f"{label(lang, 'valid')}（仅限所校验的 {n} 张表）" if lang == "zh"
-                else f"{label(lang, 'valid')} (for the {n} table{'s' if n != 1 else ''} checked only)")
-    return label(lang, "valid")
+    return label(lang, "valid") + narrowed(result, lang) if result.valid else label(lang, "invalid")
 
 
 def check_lang(lang: str) -> str:

@@ -106,7 +106,8 @@ footer { color:var(--muted); font-size:12px; padding:8px 0 0; border-top:1px sol
 @media (max-width:640px) {
   body { font-size:14px; }
   .page { padding:0 12px 28px; }
-  header.top .page { padding-top:14px; padding-bottom:14px; gap:12px; }
+  header.top .page { padding-top:14px; padding-bottom:14px; gap:12px; flex-wrap:wrap; }
+  header.top .titles { flex-basis:100%; }   /* the verdict below the titles: a long one would squeeze them */
   header.top h1 { font-size:19px; }
   .verdict { font-size:17px; padding:6px 12px; letter-spacing:.04em; }
   .cards { gap:8px; margin-top:14px; }

@@ -31,6 +31,7 @@ import yaml
 
 from jn_exchange import STANDARD_VERSION
 from jn_exchange.findings import Finding, Severity
+from jn_exchange.versions import is_version, version_key
 
 RULES_DIR = Path(__file__).parent
 # The published standard's website; a finding links to the page of its rule.
@@ -115,9 +116,10 @@ def _to_rule(d: dict[str, Any]) -> Rule:
              "deprecated", "applies", "reads", "sql", "check", "shows", "transition"}
     declared = Severity(d["severity"])
     error_from = d.get("transition")
-    if error_from is not None and (declared is not Severity.ERROR or not _is_later(str(error_from), "0.0.0")):
+    if error_from is not None and (declared is not Severity.ERROR or not is_version(error_from)):
         raise ValueError(f"rule {d['code']}: `transition` names the version (x.y.z) from which an error is one")
-    severity = Severity.WARNING if error_from and _is_later(str(error_from), STANDARD_VERSION) else declared
+    later = error_from is not None and version_key(error_from) > version_key(STANDARD_VERSION)
+    severity = Severity.WARNING if later else declared
     return Rule(
         code=d["code"], severity=severity, level=d["level"], title=d["title"],
         message=d["message"], description=d["description"], fix=d["fix"], basis=d["basis"],
@@ -126,13 +128,6 @@ def _to_rule(d: dict[str, Any]) -> Rule:
         extra={k: v for k, v in d.items() if k not in known},
         error_from=str(error_from) if error_from else None, declared=declared,
     )
-
-
-def _is_later(version: str, than: str) -> bool:
-    """Whether semantic version `version` comes after `than` (x.y.z, numbers compared)."""
-    def key(v: str) -> tuple[int, ...]:
-        return tuple(int(x) for x in v.split("-")[0].split("+")[0].split("."))
-    return key(version) > key(than)
 
 
 @lru_cache(maxsize=1)
