@@ -17,7 +17,7 @@ from jn_exchange.service.intake import receive_submission, visible_submission
 from jn_exchange.service.models import SCOPES, ApiToken, Organisation, Submission, utcnow
 from jn_exchange.service.reportstore import EXTENSIONS, LANGS, report_path
 from jn_exchange.service.state import Services, services
-from jn_exchange.service.views import submission_view
+from jn_exchange.service.views import filtered, submission_view
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 Svc = Annotated[Services, Depends(services)]
@@ -40,24 +40,31 @@ def health(svc: Svc) -> dict[str, Any]:
     "description": "The package's bytes (.zip, .json or filled .xlsx), streamed; the size limit applies as it arrives."}})
 async def submit(request: Request, svc: Svc,
                  filename: Annotated[str, Query(max_length=255, description="The file's name; its extension "
-                                                "says the form: .zip, .json or .xlsx")]) -> dict[str, Any]:
+                                                "says the form: .zip, .json or .xlsx")],
+                 period: Annotated[str | None, Query(max_length=16, description="The reporting period: "
+                                                    "2025-12, 2025-Q4 or 2025")] = None,
+                 replaces: Annotated[str | None, Query(max_length=32, description="补报: the id of the "
+                                                       "returned submission this corrects")] = None,
+                 ) -> dict[str, Any]:
     """Submit a package. Answers at once with the signed receipt of arrival; poll the submission
     (or its `links.self`) until `status` is `done` or `failed`."""
     with svc.db.session() as s:
         who = require(request, s, "submit")
-    return await receive_submission(request, svc, who, filename, "api" if who.token_id else "web")
+    return await receive_submission(request, svc, who, filename, "api" if who.token_id else "web", period, replaces)
 
 
 @router.get("/submissions")
 def list_submissions(request: Request, svc: Svc, organisation: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50,
                      before: Annotated[str | None, Query(description="id of the last item of the previous page")] = None,
+                     state: Annotated[str | None, Query(pattern="^(pending|accepted|returned|resubmitted)$")] = None,
+                     period: str | None = None, code: str | None = None,
                      ) -> dict[str, Any]:
     """Submissions newest first: a submitter's own organisation, or any (`organisation` = its code)
     for the office."""
     with svc.db.session() as s:
         who = require(request, s, "read")
-        q = select(Submission).order_by(Submission.id.desc()).limit(limit)
+        q = filtered(select(Submission).order_by(Submission.id.desc()).limit(limit), state, period, code)
         if not who.office:
             q = q.where(Submission.organisation_id == who.organisation_id)
         elif organisation:

@@ -77,10 +77,20 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
                   description="Submit exchange packages, follow their validation, fetch receipts and reports.")
     app.state.services = svc
     from jn_exchange.service.api import router as api_router
+    from jn_exchange.service.office_api import router as office_router
+    from jn_exchange.service.office_web import router as office_web_router
     from jn_exchange.service.web import router as web_router
 
     app.include_router(api_router)
+    app.include_router(office_router)
+    try:    # part B's change page, city-database query and export (jn_exchange.office)
+        from jn_exchange.service.office_data import router as data_router
+    except ImportError:
+        log.warning("jn_exchange.service.office_data is not available: no change page or city database pages")
+    else:
+        app.include_router(data_router)
     app.include_router(web_router)
+    app.include_router(office_web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

@@ -24,7 +24,10 @@ def new_public_id() -> str:
 
 
 async def receive_submission(request: Request, services: Services, who: Principal, filename: str,
-                             channel: str) -> dict[str, Any]:
+                             channel: str, period: str | None = None, replaces: str | None = None) -> dict[str, Any]:
+    from jn_exchange.service.workflow import check_period, link_resubmission
+
+    period = check_period(period)
     if who.organisation_id is None:
         raise HTTPException(403, "只有报送单位的用户或令牌可以报送 (only an organisation's user or token can submit)")
     settings = services.settings
@@ -57,16 +60,22 @@ async def receive_submission(request: Request, services: Services, who: Principa
             sub = Submission(public_id=public_id, organisation_id=who.organisation_id, user_id=who.user_id,
                              token_id=who.token_id, channel=channel, filename=received.filename, kind=received.kind,
                              size=received.size, sha256=received.sha256, stored_path=stored, status="queued",
-                             enqueued_at=utcnow(), idempotency_key=key)
+                             enqueued_at=utcnow(), idempotency_key=key, period=period)
             s.add(sub)
             s.flush()
+            deliveries = link_resubmission(s, who, sub, replaces)
             sid = _record(s, request, who, sub, services)
+    except HTTPException:       # the resubmission named a submission it cannot replace
+        shutil.rmtree(settings.packages_dir / public_id, ignore_errors=True)
+        raise
     except IntegrityError:      # the same key raced in twice: the first one stands
         shutil.rmtree(settings.packages_dir / public_id, ignore_errors=True)
         again = _earlier(services, who.organisation_id, key) if key else None
         if again is None:
             raise
         return again
+    for d in deliveries:
+        services.queue.deliver(d)
     services.queue.enqueue(sid)
     return {"id": public_id, "status": "queued", "receipt": json.loads(sub.receipt or "{}")}
 

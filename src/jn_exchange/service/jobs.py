@@ -27,6 +27,7 @@ from jn_exchange.service.settings import Settings
 
 log = logging.getLogger("jn_exchange.service.jobs")
 TASK = "validate_submission"
+WEBHOOK_TASK = "deliver_webhook"
 
 
 def _storage(settings: Settings) -> Huey:
@@ -51,6 +52,14 @@ class Queue:
     huey: Huey
     settings: Settings
     task: Any
+    webhook_task: Any = None
+
+    def deliver(self, delivery_id: int, delay: int = 0) -> None:
+        """A webhook delivery's next try (notify.deliver), after `delay` seconds."""
+        if delay:
+            self.webhook_task.schedule(args=(delivery_id,), delay=delay)
+        else:
+            self.webhook_task(delivery_id)
 
     def enqueue(self, submission_id: int, delay: int = 0) -> None:
         if delay:
@@ -87,8 +96,15 @@ def make_queue(settings: Settings) -> Queue:
         owner = f"{socket.gethostname()}:{os.getpid()}"
         run_submission(settings, _process_db(settings), queue, submission_id, owner)
 
+    def deliver_webhook(delivery_id: int) -> None:
+        from jn_exchange.service.notify import deliver
+
+        again = deliver(_process_db(settings), delivery_id)
+        if again is not None:      # retried by scheduling the next try, so each try is in the log
+            queue.deliver(delivery_id, delay=again)
+
     task = huey.task(name=TASK)(validate_submission)
-    queue = Queue(huey, settings, task)
+    queue = Queue(huey, settings, task, huey.task(name=WEBHOOK_TASK)(deliver_webhook))
     return queue
 
 

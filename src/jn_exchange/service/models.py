@@ -1,17 +1,17 @@
 """The service's tables (SQLAlchemy 2). The schema is changed only by migrations in
 `migrations/versions/`; a test fails when these models and the migrations disagree.
 
-Room to grow (the office's side): review states and returns are rows of a new table keyed by
-`submissions.id` (each transition: who, when, why), a corrected resubmission points to the one it
-replaces by a new nullable column, waivers are a table keyed by organisation and rule code that
-the comparison reads beside `submission_findings`, and loading an accepted package reads the
-stored package of a submission. Nothing here needs reshaping for that."""
+The office's side (migration 0002): each submission has a review state (`REVIEW_STATES`), every
+change of it a `ReviewTransition` row (who, when, from, to, reasons); a corrected resubmission
+points to the one it replaces (`replaces_id`); `Waiver` rows are read beside
+`submission_findings`; `ReportingPeriod` gives due dates; `Notification`, `Webhook` and
+`WebhookDelivery` tell the organisation what happened."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -37,6 +37,9 @@ SCOPES = ("submit", "read")
 # a submission's life: queued → running → done (a verdict) | failed (the service could not judge it)
 STATUSES = ("queued", "running", "done", "failed")
 VERDICTS = ("pass", "fail", "unusable")
+# the office's review (issue 16): 待审核 → 通过 | 退回; a returned one becomes 已补报 when its
+# corrected resubmission arrives
+REVIEW_STATES = ("pending", "accepted", "returned", "resubmitted")
 
 
 class Organisation(Base):
@@ -136,6 +139,11 @@ class Submission(Base):
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     receipt: Mapped[str | None] = mapped_column(Text)
+    # the reporting period the submitter states (2025-12, 2025-Q4, 2025), and the office's review
+    period: Mapped[str | None] = mapped_column(String(16))
+    review_state: Mapped[str] = mapped_column(String(16), default="pending")
+    # a corrected resubmission (补报): the returned submission it replaces
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
 
     __table_args__ = (Index("ix_submissions_org_received", "organisation_id", "received_at"),
                       Index("ix_submissions_status", "status"),
@@ -169,3 +177,84 @@ class AuditEvent(Base):
     subject: Mapped[str | None] = mapped_column(String(200))    # the user name, token, submission acted on
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewTransition(Base):
+    """One change of a submission's review state. `user_id` NULL: the service did it (automatic
+    return on a failing verdict, or the resubmission that marks the returned one 已补报)."""
+
+    __tablename__ = "review_transitions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(When, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[str | None] = mapped_column(Text)            # JSON list of texts
+
+
+class ReportingPeriod(Base):
+    """A period the office expects data for, and the last day (Beijing time) it is on time."""
+
+    __tablename__ = "reporting_periods"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), unique=True)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(When, default=utcnow)
+
+
+class Waiver(Base):
+    """The office waives one rule for one organisation (optionally only for some record keys)
+    from `starts_on` to `ends_on` inclusive, judged by a submission's day of receipt (Beijing)."""
+
+    __tablename__ = "waivers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    record_keys: Mapped[str | None] = mapped_column(Text)       # JSON list; NULL = every record
+    reason: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(When, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(When)
+
+
+class Notification(Base):
+    """What the organisation is told in the page: a verdict, a return, an acceptance."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(When, default=utcnow)
+
+
+class Webhook(Base):
+    """An organisation's endpoint for the same events, each POST signed with `secret`."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(When, default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event to one webhook: its body as sent, every try's outcome, delivered or given up."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")     # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(When, default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(When)

@@ -89,18 +89,50 @@ def run_submission(settings: Settings, db: Database, queue: Queue, sid: int, own
     finally:
         lease.stop.set()
     lease.join(timeout=5)
-    _finish(db, settings, sid, owner, judgement)
+    for delivery in _finish(db, settings, sid, owner, judgement):
+        queue.deliver(delivery)
+    if judgement.result is not None and stored is not None:
+        _row_change(settings, db, sid, settings.data_dir / stored)
 
 
-def _finish(db: Database, settings: Settings, sid: int, owner: str, j: Judgement) -> None:
+def _row_change(settings: Settings, db: Database, sid: int, package: Path) -> None:
+    """The row-level change against the organisation's last accepted data (part of the office's
+    city database), computed now while the package is still kept. A failure here is logged and
+    leaves the verdict as it is."""
+    from jn_exchange.service.workflow import change_path
+
+    try:
+        from jn_exchange.office.citydb import CityDatabase
+        from jn_exchange.office.rowchange import compute_for_submission
+    except ImportError:
+        return
+    with db.session() as s:
+        sub = s.get(Submission, sid)
+        assert sub is not None
+        from jn_exchange.service.models import Organisation
+
+        org = s.get(Organisation, sub.organisation_id)
+        public_id, code = sub.public_id, org.code if org else ""
+    out = change_path(settings, public_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        compute_for_submission(CityDatabase.from_settings(settings), package, submission_id=sid,
+                               organisation=code, out=out)
+    except Exception:  # noqa: BLE001 - the change is an aid; the verdict stands without it
+        log.exception("row-level change of submission %s failed", sid)
+
+
+def _finish(db: Database, settings: Settings, sid: int, owner: str, j: Judgement) -> list[int]:
+    """Record the verdict; returns the webhook deliveries to queue once it is committed."""
     from jn_exchange.service.history import index_findings, previous_of
+    from jn_exchange.service.workflow import on_verdict
 
     with db.session() as s:
         sub = s.scalar(select(Submission).where(Submission.id == sid, Submission.lease_owner == owner,
                                                 Submission.status == "running").with_for_update())
         if sub is None:
             log.warning("submission %s: lease lost before the verdict; the result is dropped", sid)
-            return
+            return []
         sub.status, sub.verdict, sub.reason = "done", j.verdict, j.reason
         sub.finished_at, sub.lease_owner, sub.lease_until = utcnow(), None, None
         if j.result is not None:
@@ -115,6 +147,8 @@ def _finish(db: Database, settings: Settings, sid: int, owner: str, j: Judgement
             prev = previous_of(s, sub)
             sub.previous_id = prev.id if prev else None
         receipts.issue(s, sub, receipts.load_key(settings.receipt_key_file))
+        s.flush()
+        return on_verdict(s, sub)
 
 
 def _give_back(db: Database, queue: Queue, sid: int, owner: str, settings: Settings, reason: str) -> None:

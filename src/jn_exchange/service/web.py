@@ -26,7 +26,7 @@ from jn_exchange.service.history import compare
 from jn_exchange.service.intake import visible_submission
 from jn_exchange.service.models import Organisation, Submission, User, utcnow
 from jn_exchange.service.state import Services, services
-from jn_exchange.service.views import FINAL, submission_view
+from jn_exchange.service.views import FINAL, filtered, notifications, submission_view
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
@@ -113,17 +113,20 @@ def logout(request: Request, svc: Svc, csrf: Annotated[str, Form()]) -> Response
 
 
 @router.get("/")
-def home(request: Request, svc: Svc, organisation: str | None = None) -> Response:
+def home(request: Request, svc: Svc, organisation: str | None = None, state: str | None = None,
+         period: str | None = None, code: str | None = None, replaces: str | None = None) -> Response:
     who, ctx = _who(request, svc)
     with svc.db.session() as s:
-        q = select(Submission).order_by(Submission.id.desc()).limit(100)
+        q = filtered(select(Submission).order_by(Submission.id.desc()).limit(100), state, period, code)
         orgs = list(s.scalars(select(Organisation).order_by(Organisation.code))) if who.office else []
         if not who.office:
             q = q.where(Submission.organisation_id == who.organisation_id)
         elif organisation:
             q = q.join(Organisation).where(Organisation.code == organisation)
         items = [submission_view(s, x) for x in s.scalars(q)]
-    return _page(request, "home.html", items=items, orgs=orgs, chosen=organisation,
+        notes = notifications(s, who, 10)
+    return _page(request, "home.html", items=items, orgs=orgs, chosen=organisation, state=state, notes=notes,
+                 period=period, replaces=replaces if who.role == "submitter" else None,
                  max_mb=svc.settings.max_upload_bytes // 1024**2, **ctx)
 
 

@@ -43,7 +43,12 @@ function upload(file) {
   const bar = document.getElementById("upload-bar");
   const pct = document.getElementById("upload-pct");
   const xhr = new XMLHttpRequest();
-  xhr.open("POST", "/api/v1/submissions?filename=" + encodeURIComponent(file.name));
+  // the reporting period and, for a 补报, the returned submission it replaces
+  const params = new URLSearchParams({ filename: file.name });
+  const period = document.getElementById("period"), replaces = document.getElementById("replaces");
+  if (period && period.value.trim()) params.set("period", period.value.trim());
+  if (replaces && replaces.value) params.set("replaces", replaces.value);
+  xhr.open("POST", "/api/v1/submissions?" + params.toString());
   xhr.setRequestHeader("X-CSRF-Token", csrf());
   xhr.setRequestHeader("Content-Type", "application/octet-stream");
   xhr.upload.onprogress = (e) => {
