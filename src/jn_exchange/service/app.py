@@ -83,12 +83,11 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(office_router)
-    try:    # part B's change page, city-database query and export (jn_exchange.office)
-        from jn_exchange.service.office_data import router as data_router
-    except ImportError:
-        log.warning("jn_exchange.service.office_data is not available: no change page or city database pages")
-    else:
-        app.include_router(data_router)
+    from jn_exchange.service.office_data import api as data_api
+    from jn_exchange.service.office_data import pages as data_pages
+
+    app.include_router(data_api)
+    app.include_router(data_pages)
     app.include_router(web_router)
     app.include_router(office_web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -32,13 +32,17 @@ def settings_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                   help="Database file (by default), stored packages, reports, the receipt key.")
     @click.option("--database-url", default="", envvar="JN_EXCHANGE_DATABASE_URL", metavar="URL",
                   help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite in --data-dir).")
+    @click.option("--city-database-url", default="", envvar="JN_EXCHANGE_CITY_DATABASE_URL", metavar="URL",
+                  help="The city's database of accepted data: postgresql://user@host/db "
+                       "(default: a DuckDB file, city.duckdb, in --data-dir).")
     @functools.wraps(fn)
-    def wrapper(data_dir: Path, database_url: str, **kw: Any) -> Any:
+    def wrapper(data_dir: Path, database_url: str, city_database_url: str, **kw: Any) -> Any:
         os.umask(0o077)     # every file the service makes (database, queue, packages) is the service user's only
         from jn_exchange.service.settings import ENV_PREFIX, from_env
 
         # the finer settings (lease, attempts, rate limits, ...) come from JN_EXCHANGE_* variables
-        env = {**os.environ, f"{ENV_PREFIX}DATA_DIR": str(data_dir), f"{ENV_PREFIX}DATABASE_URL": database_url}
+        env = {**os.environ, f"{ENV_PREFIX}DATA_DIR": str(data_dir), f"{ENV_PREFIX}DATABASE_URL": database_url,
+               f"{ENV_PREFIX}CITY_DATABASE_URL": city_database_url}
         try:
             settings = from_env(env)
         except ValueError as exc:

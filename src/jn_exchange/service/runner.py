@@ -96,28 +96,24 @@ def run_submission(settings: Settings, db: Database, queue: Queue, sid: int, own
 
 
 def _row_change(settings: Settings, db: Database, sid: int, package: Path) -> None:
-    """The row-level change against the organisation's last accepted data (part of the office's
-    city database), computed now while the package is still kept. A failure here is logged and
-    leaves the verdict as it is."""
+    """The row-level change against the organisation's last accepted data in the city's
+    database, computed now while the package is kept. A failure is logged and leaves the verdict
+    as it is (the change page computes it again when asked)."""
+    from jn_exchange.office.citydb import CityDatabase
+    from jn_exchange.office.rowchange import compute_for_submission
+    from jn_exchange.service.models import Organisation
     from jn_exchange.service.workflow import change_path
 
-    try:
-        from jn_exchange.office.citydb import CityDatabase
-        from jn_exchange.office.rowchange import compute_for_submission
-    except ImportError:
-        return
     with db.session() as s:
         sub = s.get(Submission, sid)
         assert sub is not None
-        from jn_exchange.service.models import Organisation
-
         org = s.get(Organisation, sub.organisation_id)
-        public_id, code = sub.public_id, org.code if org else ""
+        public_id, code, period = sub.public_id, org.code if org else "", sub.period
     out = change_path(settings, public_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         compute_for_submission(CityDatabase.from_settings(settings), package, submission_id=sid,
-                               organisation=code, out=out)
+                               organisation=code, out=out, period=period)
     except Exception:  # noqa: BLE001 - the change is an aid; the verdict stands without it
         log.exception("row-level change of submission %s failed", sid)
 

@@ -15,6 +15,9 @@ class Settings:
     data_dir: Path
     # SQLAlchemy URL; default: a SQLite file in the data directory (PostgreSQL in production)
     database_url: str = ""
+    # the city's database of accepted data (jn_exchange.office.citydb): a DuckDB file in the
+    # data directory by default, PostgreSQL in production (postgresql://…)
+    city_database_url: str = ""
     # largest upload accepted, counted while it streams in (a city's yearly export zips to tens of MB)
     max_upload_bytes: int = 512 * 1024**2
     # days a stored package is kept; its receipt, findings and reports stay (0 = keep forever)
@@ -40,6 +43,10 @@ class Settings:
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'service.sqlite3').resolve()}"
+
+    @property
+    def city_db_url(self) -> str:
+        return self.city_database_url or f"duckdb:///{(self.data_dir / 'city.duckdb').resolve()}"
 
     @property
     def packages_dir(self) -> Path:
@@ -71,6 +78,7 @@ class Settings:
         env = {f"{ENV_PREFIX}DATA_DIR": str(self.data_dir.resolve()), f"{ENV_PREFIX}DATABASE_URL": self.db_url}
         for name in _INT_FIELDS:
             env[ENV_PREFIX + name.upper()] = str(getattr(self, name))
+        env[f"{ENV_PREFIX}CITY_DATABASE_URL"] = self.city_db_url
         env[f"{ENV_PREFIX}MEMORY_LIMIT"] = self.memory_limit
         env[f"{ENV_PREFIX}SECURE_COOKIES"] = self.secure_cookies
         if self.docs_base_url:
@@ -97,7 +105,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
                 changes[name] = int(raw)
             except ValueError:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}") from None
-    for name in ("memory_limit", "secure_cookies", "docs_base_url"):
+    for name in ("city_database_url", "memory_limit", "secure_cookies", "docs_base_url"):
         if env.get(ENV_PREFIX + name.upper()):
             changes[name] = env[ENV_PREFIX + name.upper()]
     return replace(s, **changes)  # type: ignore[arg-type]

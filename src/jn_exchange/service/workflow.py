@@ -129,10 +129,8 @@ def accept(s: Session, settings: Settings, who: Principal, sub: Submission, reas
         raise ReviewError(409, "报送的文件已按保存期限删除，无法入库 (the package was removed by retention)")
     org = s.get(Organisation, sub.organisation_id)
     assert org is not None
-    try:
-        from jn_exchange.office.citydb import CityDatabase, CityLoadError
-    except ImportError as exc:
-        raise ReviewError(503, "入库模块不可用 (the city database module is not available)") from exc
+    from jn_exchange.office.citydb import CityDatabase, CityLoadError
+
     try:
         CityDatabase.from_settings(settings).load(settings.data_dir / sub.stored_path, submission_id=sub.id,
                                                   organisation=org.code, period=sub.period)
