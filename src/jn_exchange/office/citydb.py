@@ -126,7 +126,12 @@ class CityDatabase:
         if self.dialect == "postgresql":
             import psycopg
 
-            with psycopg.connect(self.target, autocommit=False) as conn:
+            try:
+                conn = psycopg.connect(self.target, autocommit=False)
+            except psycopg.Error as exc:
+                reason = _first_line(exc)
+                raise CityLoadError(f"市级数据库无法连接：{reason}", f"the city database cannot be reached: {reason}") from exc
+            with conn:
                 yield conn
             return
         import duckdb
@@ -136,8 +141,11 @@ class CityDatabase:
         while dconn is None:
             try:
                 dconn = duckdb.connect(self.target, read_only=read_only and Path(self.target).exists())
-            except duckdb.IOException as exc:   # another process of the service holds the file
-                if "lock" not in str(exc).lower() or waited >= LOCK_WAIT_S:
+            except duckdb.Error as exc:
+                if "lock" not in str(exc).lower():
+                    reason = _first_line(exc)
+                    raise CityLoadError(f"市级数据库无法打开：{reason}", f"the city database cannot be opened: {reason}") from exc
+                if waited >= LOCK_WAIT_S:    # another process of the service holds the file this long
                     raise CityLoadError("市级数据库正忙，请稍后再试", "the city database is busy: try again later") from exc
                 time.sleep(0.2)
                 waited += 0.2
