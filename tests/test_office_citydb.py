@@ -168,3 +168,32 @@ def test_postgresql_load_replace_rollback_and_export(pg, tmp_path):  # noqa: F81
     city.load(utc, submission_id=10, organisation="ORG-C", period="2025")
     out = city.export(tmp_path / "utc-out", organisation="ORG-C", period="2025")
     assert _rows(out / "risk_event.csv")[1][2] == "2025-02-22T09:40:00+08:00"
+    # the office's questions are read-only
+    cols, rows = city.query('SELECT "_organisation", count(*) AS n FROM training_record GROUP BY 1 ORDER BY 1')
+    assert cols == ["_organisation", "n"] and rows == [("ORG-A", 135), ("ORG-B", 135), ("ORG-C", 135)]
+    with pytest.raises(CityLoadError):
+        city.query("DELETE FROM training_record")
+    assert city.count("training_record", "ORG-A", "2025") == 135
+
+
+def test_the_office_queries_and_exports_from_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"duckdb:///{tmp_path / 'city.duckdb'}"
+    _city(tmp_path).load(EXAMPLE, submission_id=1, organisation="ORG-A", period="2025-12")
+    base = [sys.executable, "-m", "jn_exchange.cli", "service"]
+    opts = ["--data-dir", str(tmp_path / "data"), "--city-database-url", url]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*base, *args, *opts], capture_output=True, text=True, timeout=120)
+
+    done = run("city-query", 'SELECT "_period", count(*) AS n FROM enforcement_agency GROUP BY 1')
+    assert done.returncode == 0 and done.stdout.splitlines() == ["_period,n", "2025-12,14"], done.stderr
+    refused = run("city-query", "DELETE FROM enforcement_agency")
+    assert refused.returncode == 1 and "查询失败" in refused.stderr and "Traceback" not in refused.stderr
+    assert run("city-query", "SELECT count(*) FROM enforcement_agency").stdout.splitlines()[1] == "14"
+    done = run("city-export", "--org", "ORG-A", "--period", "2025-12", "-o", str(tmp_path / "pkg"))
+    assert done.returncode == 0 and (tmp_path / "pkg" / "datapackage.json").is_file(), done.stderr
+    missing = run("city-export", "--org", "ORG-A", "--period", "2024", "-o", str(tmp_path / "none"))
+    assert missing.returncode == 1 and "holds nothing" in missing.stderr and not (tmp_path / "none").exists()

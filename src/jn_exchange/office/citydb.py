@@ -300,6 +300,23 @@ class CityDatabase:
                         [organisation, period])
             return int(cur.fetchone()[0])
 
+    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run one read-only statement (the office's own questions); returns (columns, rows)."""
+        with self._connect(read_only=True) as conn:
+            cur = self._cursor(conn)
+            try:
+                if self.dialect == "postgresql":
+                    cur.execute("SET TRANSACTION READ ONLY")
+                    cur.execute("SET LOCAL TIME ZONE 'Asia/Shanghai'")
+                else:
+                    cur.execute("SET TimeZone = 'Asia/Shanghai'")
+                cur.execute(sql)
+                cols = [d[0] for d in cur.description or []]
+                return cols, [tuple(r) for r in cur.fetchall()]
+            except Exception as exc:  # noqa: BLE001 - the database's own reason, as one line
+                reason = _first_line(exc)
+                raise CityLoadError(f"查询失败：{reason}", f"the query failed: {reason}") from exc
+
     def export(self, out: Path, *, organisation: str, period: str) -> Path:
         """The organisation's data of `period` as a package in folder `out` (created; must not exist)."""
         from jn_exchange.sample.writer import write_descriptor

@@ -217,3 +217,39 @@ def purge(settings: Settings, retention_days: int) -> None:
     with _db(settings) as s:
         n = purge_expired(s, settings)
     _echo(f"{n} stored packages removed")
+
+
+@service.command("city-export")
+@settings_options
+@click.option("--organisation", "--org", "organisation", required=True, metavar="CODE")
+@click.option("--period", required=True, metavar="PERIOD", help="2025-12, 2025-Q4 or 2025")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="A new folder for the package.")
+def city_export(settings: Settings, organisation: str, period: str, output: Path) -> None:
+    """Write an organisation's period from the city's database as a package (it validates)."""
+    from jn_exchange.office.citydb import CityDatabase, CityLoadError
+
+    if output.exists():
+        raise click.ClickException(f"{output} exists: give a new folder")
+    try:
+        CityDatabase.from_settings(settings).export(output, organisation=organisation, period=period)
+    except CityLoadError as exc:
+        raise click.ClickException(f"{exc.args[0]} ({exc.args[1]})") from exc
+    _echo(f"{organisation} {period}: package written to {output}")
+
+
+@service.command("city-query")
+@settings_options
+@click.argument("sql")
+def city_query(settings: Settings, sql: str) -> None:
+    """Run one read-only SQL statement on the city's database; the result as CSV on stdout."""
+    import csv
+
+    from jn_exchange.office.citydb import CityDatabase, CityLoadError
+
+    try:
+        cols, rows = CityDatabase.from_settings(settings).query(sql)
+    except CityLoadError as exc:
+        raise click.ClickException(f"{exc.args[0]} ({exc.args[1]})") from exc
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(cols)
+    out.writerows(rows)

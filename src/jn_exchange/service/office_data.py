@@ -4,6 +4,7 @@ holds, and an organisation's period exported as a package (office only, audited)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
@@ -65,6 +66,7 @@ def _change(svc: Services, who: Principal, public_id: str) -> tuple[dict[str, An
         head = {"id": sub.public_id, "organisation": code, "period": sub.period, "previous_id": prev_public}
     if data.get("previous") is not None:
         data["previous"]["id"] = prev_public
+        data["previous"]["loaded_at"] = beijing(dt.datetime.fromisoformat(data["previous"]["loaded_at"]))
     return head, data
 
 
