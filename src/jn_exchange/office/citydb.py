@@ -22,7 +22,6 @@ import contextlib
 import csv
 import datetime as dt
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -319,55 +318,9 @@ class CityDatabase:
 
     def export(self, out: Path, *, organisation: str, period: str) -> Path:
         """The organisation's data of `period` as a package in folder `out` (created; must not exist)."""
-        from jn_exchange.sample.writer import write_descriptor
+        from jn_exchange.office.cityexport import export
 
-        load = next((x for x in self.loads(organisation) if x.period == period), None)
-        if load is None:
-            raise CityLoadError(f"市级数据库中没有 {organisation} 在 {period} 的数据",
-                                f"the city database holds nothing of {organisation} for {period}")
-        out.mkdir(parents=True)
-        try:
-            with self._connect(read_only=True) as conn:
-                cur = self._cursor(conn)
-                if self.dialect == "postgresql":
-                    cur.execute("SET TIME ZONE 'Asia/Shanghai'")
-                for spec in self.profile.tables.values():
-                    self._write_table(cur, spec, out / spec.path, organisation, period)
-            write_descriptor(out, self.profile, title=f"{organisation} {period}（市级数据库导出）",
-                             created=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                             name=_package_name(organisation, period))
-        except BaseException:
-            shutil.rmtree(out, ignore_errors=True)
-            raise
-        return out
-
-    def _write_table(self, cur: Any, spec: TableSpec, dest: Path, organisation: str, period: str) -> None:
-        cols = ", ".join(f"{self._as_text(f.name, f.type)} AS \"{f.name}\"" for f in spec.fields)
-        order = ", ".join(f'"{c}"' for c in spec.primary_key) or "1"
-        select = (f'SELECT {cols} FROM "{spec.name}" WHERE "_organisation" = %s AND "_period" = %s '
-                  f"ORDER BY {order}")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if self.dialect == "duckdb":
-            cur.execute("SET TimeZone = 'Asia/Shanghai'")
-            literal = select.replace("%s", "{}").format(_lit(organisation), _lit(period))
-            cur.execute(f"COPY ({literal}) TO '{_path_lit(dest)}' (FORMAT csv, HEADER true)")
-            return
-        with dest.open("wb") as fh, cur.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER true)",
-                                             [organisation, period]) as cp:
-            for chunk in cp:
-                fh.write(chunk)
-
-    def _as_text(self, name: str, ftype: str) -> str:
-        """A column in the standard's own written form (what the validator reads)."""
-        c = f'"{name}"'
-        if ftype == "boolean":
-            return f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
-        if ftype == "datetime":
-            local = (f"to_char({c} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
-                     if self.dialect == "postgresql" else f"strftime(timezone('Asia/Shanghai', {c}), '%Y-%m-%dT%H:%M:%S.%f')")
-            # whole seconds without a fraction, a fraction without its trailing zeros
-            return f"regexp_replace({local}, '\\.?0+$', '') || '+08:00'"
-        return f"CAST({c} AS TEXT)" if ftype in ("date", "number", "integer") else c
+        return export(self, out, organisation=organisation, period=period)
 
 
 def _statements(script: str) -> list[str]:
@@ -385,15 +338,3 @@ def _statements(script: str) -> list[str]:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().split("\n")[0] or type(exc).__name__)[:300]
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _path_lit(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _package_name(organisation: str, period: str) -> str:
-    return re.sub(r"[^a-z0-9._-]+", "-", f"city-{organisation}-{period}".lower()).strip("-.")
