@@ -172,10 +172,14 @@ def install(con: duckdb.DuckDBPyConnection, profile: Profile | None = None) -> N
         zh, en = _allowed(b, DIVISIONS)
         rows.append((b.codelist, profile.codelists[b.codelist].get("title", b.codelist), b.code,
                      b.valid_from, b.valid_to, b.scope, zh, en))
+    types = ("VARCHAR", "VARCHAR", "VARCHAR", "DATE", "DATE", "VARCHAR", "VARCHAR", "VARCHAR")
     con.execute("CREATE OR REPLACE TABLE jn_code_bounds (codelist VARCHAR, codelist_title VARCHAR, code VARCHAR,"
                 " valid_from DATE, valid_to DATE, scope VARCHAR, allowed VARCHAR, allowed_en VARCHAR)")
     if rows:
-        con.executemany("INSERT INTO jn_code_bounds VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        # one statement of columns: an INSERT per row (executemany) took a tenth of a second,
+        # most of the business rules' preparation on a small package
+        lists = ", ".join(f"unnest(?::{t}[])" for t in types)
+        con.execute(f"INSERT INTO jn_code_bounds SELECT {lists}", [list(c) for c in zip(*rows)])
 
 
 _GENERATED = re.compile(r"(  reads: \[)[^\]]*(\]\n  sql: \|\n)(.*)\Z", re.S)
