@@ -107,12 +107,22 @@ def test_office_walk_in_chromium(tmp_path: Path):
             assert "1\n修改" in totals and "1\n删除" in totals and "0\n新增" in totals, totals
             assert first in rita.content() and "training_name" in rita.inner_text("#change-tables")
             rita.screenshot(path=str(shots / "5-change.png"), full_page=True)
+            rita.set_viewport_size({"width": 390, "height": 844})      # a phone: nothing wider than the screen
+            assert rita.evaluate("document.documentElement.scrollWidth") <= 390
+            rita.screenshot(path=str(shots / "5-change-phone.png"), full_page=True)
+            rita.set_viewport_size({"width": 1280, "height": 900})
 
             # the dashboard: the charts are drawn by the locally served chart library
             rita.goto(svc.url + "/dashboard")
             rita.wait_for_selector(".main-svg", timeout=20_000)
             assert "甲局" in rita.content() or "ORG-A" in rita.content()
             rita.screenshot(path=str(shots / "6-dashboard.png"), full_page=True)
+            rita.set_viewport_size({"width": 390, "height": 844})
+            rita.reload()                                              # drawn at a phone's width
+            rita.wait_for_selector(".main-svg", timeout=20_000)
+            assert rita.evaluate("document.documentElement.scrollWidth") <= 390
+            rita.screenshot(path=str(shots / "6-dashboard-phone.png"), full_page=True)
+            rita.set_viewport_size({"width": 1280, "height": 900})
             alice.goto(svc.url + "/dashboard")
             alice.wait_for_selector(".main-svg", timeout=20_000)
             alice.screenshot(path=str(shots / "7-dashboard-submitter.png"), full_page=True)
