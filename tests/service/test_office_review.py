@@ -138,7 +138,7 @@ def test_a_corrected_resubmission_replaces_the_returned_one(world, tmp_path):
     assert r.status_code == 404
     # the submitter sees the state and the reasons on the page
     page = world.login("alice").get(f"/submissions/{bad}").text
-    assert "已补报" in page and fixed in page and "校验未通过" in page
+    assert "已补报" in page and fixed in page and "校验不通过" in page
 
 
 # -- waivers -----------------------------------------------------------------------------------

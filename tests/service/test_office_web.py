@@ -76,8 +76,8 @@ def test_office_walk_in_chromium(tmp_path: Path):
             # a failing package is returned at once, with the validator's verdict as the reason
             alice.goto(svc.url + "/")
             returned = _upload(alice, svc.url, failing, "2025-12")
-            assert alice.inner_text("#verdict") == "未通过" and alice.inner_text("#review-state") == "退回"
-            assert "校验未通过" in alice.inner_text("#transitions") and "系统" in alice.inner_text("#transitions")
+            assert alice.inner_text("#verdict") == "不通过" and alice.inner_text("#review-state") == "退回"
+            assert "校验不通过" in alice.inner_text("#transitions") and "系统" in alice.inner_text("#transitions")
             alice.screenshot(path=str(shots / "1-returned.png"), full_page=True)
 
             # the corrected resubmission (补报) replaces it

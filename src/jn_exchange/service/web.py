@@ -33,7 +33,7 @@ Svc = Annotated[Services, Depends(services)]
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 LOGIN_CSRF = "jnx_login_csrf"
 BAD_LOGIN = "用户名或密码错误"   # one message for an unknown name and a wrong password
-VERDICT_ZH = {"pass": "通过", "fail": "未通过", "unusable": "无法校验"}
+VERDICT_ZH = {"pass": "通过", "fail": "不通过", "unusable": "无法校验"}
 STATUS_ZH = {"queued": "排队中", "running": "校验中", "done": "已完成", "failed": "校验失败"}
 ROLE_ZH = {"submitter": "报送单位用户", "reviewer": "审核人员", "admin": "管理员"}
 templates.env.globals.update(VERDICT_ZH=VERDICT_ZH, STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH)

@@ -85,11 +85,11 @@ def on_verdict(s: Session, sub: Submission) -> list[int]:
     eff = effective(s, sub)
     verdict = eff["verdict"] or "failed"
     report = f"/submissions/{sub.public_id}"
-    zh = {"pass": "通过校验", "fail": "未通过校验", "unusable": "无法校验", "failed": "校验服务出错"}[verdict]
+    zh = {"pass": "通过校验", "fail": "校验不通过", "unusable": "无法校验", "failed": "校验服务出错"}[verdict]
     deliveries = [d for d in [notify.tell(s, sub, "verdict", f"报送 {sub.public_id}：{zh} ({verdict})",
                                           {"effective_verdict": verdict, "waived": eff["waived"]})] if d]
     if verdict in ("fail", "unusable") and sub.review_state == "pending":
-        why = (f"校验未通过：{eff['errors']} 个错误，见校验报告 {report} (the validator's verdict is fail: "
+        why = (f"校验不通过：{eff['errors']} 个错误，见校验报告 {report} (the validator's verdict is fail: "
                f"{eff['errors']} errors; see the report)") if verdict == "fail" else \
             f"文件无法校验：{sub.reason or ''}，见 {report} (the package could not be validated)"
         deliveries += move(s, sub, "returned", None, [why])
