@@ -130,13 +130,18 @@ def compare_table(con: Any, spec: TableSpec, old: Path | None, new: Path | None)
                          "rekeyed": [{"from": a, "to": b} for a, b in rekeyed[:EXAMPLES]]}}
 
 
-def compare(old: Package | None, new: Package, profile: Profile | None = None) -> dict[str, Any]:
-    """The change from package `old` (None: nothing before) to `new`, table by table."""
+def compare(old: Package | None, new: Package, profile: Profile | None = None, *,
+            memory_limit: str | None = None, spill: Path | None = None) -> dict[str, Any]:
+    """The change from package `old` (None: nothing before) to `new`, table by table, within
+    `memory_limit` (spilling to `spill`) when given, as the service's validations are."""
     import duckdb
 
     profile = profile or load_profile()
     fo, fn = (_files(old) if old else {}), _files(new)
-    con = duckdb.connect()
+    config: dict[str, Any] = {"memory_limit": memory_limit} if memory_limit else {}
+    if spill is not None:
+        config["temp_directory"] = str(spill)
+    con = duckdb.connect(config=config)
     try:
         con.execute("SET TimeZone = 'Asia/Shanghai'")
         tables = [compare_table(con, spec, fo.get(name), fn.get(name)) for name, spec in profile.tables.items()
@@ -149,7 +154,7 @@ def compare(old: Package | None, new: Package, profile: Profile | None = None) -
 
 
 def compute_for_submission(city: CityDatabase, package_path: Path, *, submission_id: int, organisation: str,
-                           out: Path, period: str | None = None) -> dict[str, Any]:
+                           out: Path, period: str | None = None, memory_limit: str | None = None) -> dict[str, Any]:
     """The change from the organisation's last accepted data (of `period` if it has that
     period, else its latest) to this submission's package; written to `out` as JSON."""
     loads = [x for x in city.loads(organisation) if x.submission_id != submission_id]
@@ -160,7 +165,7 @@ def compute_for_submission(city: CityDatabase, package_path: Path, *, submission
         if prev is not None:
             folder = city.export(Path(tmp) / "old", organisation=organisation, period=prev.period)
             old = unpacked(folder, Path(tmp) / "old-open")
-        result = compare(old, new, city.profile)
+        result = compare(old, new, city.profile, memory_limit=memory_limit, spill=Path(tmp) / "spill")
     result = {"submission_id": submission_id, "organisation": organisation,
               "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "previous": None if prev is None else {"submission_id": prev.submission_id, "period": prev.period,

@@ -45,7 +45,8 @@ def change_of(settings: Settings, sub: Submission, org_code: str) -> dict[str, A
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return compute_for_submission(CityDatabase.from_settings(settings), settings.data_dir / sub.stored_path,
-                                          submission_id=sub.id, organisation=org_code, out=path, period=sub.period)
+                                          submission_id=sub.id, organisation=org_code, out=path, period=sub.period,
+                                          memory_limit=settings.memory_limit)
         except (CityLoadError, UnpackError) as exc:
             raise HTTPException(409, f"无法计算逐行变化：{exc.args[0]} (the change cannot be computed: "
                                      f"{exc.args[-1]})") from exc

@@ -113,7 +113,8 @@ def _row_change(settings: Settings, db: Database, sid: int, package: Path) -> No
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         compute_for_submission(CityDatabase.from_settings(settings), package, submission_id=sid,
-                               organisation=code, out=out, period=period)
+                               organisation=code, out=out, period=period,
+                               memory_limit=settings.memory_limit)
     except Exception:  # noqa: BLE001 - the change is an aid; the verdict stands without it
         log.exception("row-level change of submission %s failed", sid)
 
