@@ -104,7 +104,7 @@ class CityDatabase:
     """The city's database at `url`: `duckdb:///path/to/city.duckdb` or `postgresql://…`
     (`postgresql+psycopg://…` as the service's own URL is written)."""
 
-    def __init__(self, url: str, profile: Profile | None = None):
+    def __init__(self, url: str, profile: Profile | None = None, memory_limit: str | None = None):
         if url.startswith("duckdb:///"):
             self.dialect, self.target = "duckdb", url.removeprefix("duckdb:///")
         elif url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
@@ -113,10 +113,11 @@ class CityDatabase:
             raise ValueError(f"the city database is duckdb:///… or postgresql://…, not {url.split(':')[0]}")
         self.profile = profile or load_profile()
         self.url = url
+        self.memory_limit = memory_limit   # DuckDB's, as the service's validations have
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CityDatabase:
-        return cls(settings.city_db_url)
+        return cls(settings.city_db_url, memory_limit=settings.memory_limit)
 
     # -- connections -------------------------------------------------------------------------
 
@@ -139,7 +140,8 @@ class CityDatabase:
         waited, dconn = 0.0, None
         while dconn is None:
             try:
-                dconn = duckdb.connect(self.target, read_only=read_only and Path(self.target).exists())
+                dconn = duckdb.connect(self.target, read_only=read_only and Path(self.target).exists(),
+                                       config={"memory_limit": self.memory_limit} if self.memory_limit else {})
             except duckdb.Error as exc:
                 if "lock" not in str(exc).lower():
                     reason = _first_line(exc)
