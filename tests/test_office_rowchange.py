@@ -112,6 +112,23 @@ def _respelled(folder: Path) -> int:
     return n
 
 
+def test_a_personal_key_is_shown_as_the_reports_show_it(base, tmp_path):
+    """An officer's id is personal: the change names the record by its masked key, never in clear."""
+    from jn_exchange.masking import show
+
+    spec = PROFILE.tables["enforcement_officer"]
+    shutil.copytree(base, tmp_path / "new")
+    rows = _read(tmp_path / "new" / spec.path)
+    col = rows[0].index("position")
+    rows[1][col] += "（更正）"
+    _write(tmp_path / "new" / spec.path, rows)
+    officer = rows[1][rows[0].index("officer_id")]
+    result = compare(unpacked(base, tmp_path / "w1"), unpacked(tmp_path / "new", tmp_path / "w2"))
+    [table] = result["tables"]
+    assert table["examples"]["changed"] == [{"key": show(officer, spec.field("officer_id")), "fields": ["position"]}]
+    assert officer not in json.dumps(result, ensure_ascii=False)
+
+
 def _found(result: dict) -> dict[str, dict[str, object]]:
     out = {}
     for t in result["tables"]:

@@ -5,18 +5,18 @@ column in the standard's own written form (datetimes in Beijing time with +08:00
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+from jn_exchange.engine.sql import lit
 from jn_exchange.office.citydb import CityDatabase, CityLoadError
 from jn_exchange.profile import TableSpec
 
 
 def export(city: CityDatabase, out: Path, *, organisation: str, period: str) -> Path:
     """The organisation's data of `period` as a package in folder `out` (created; must not exist)."""
-    from jn_exchange.sample.writer import write_descriptor
+    from jn_exchange.sample.writer import package_name, write_descriptor
 
     load = next((x for x in city.loads(organisation) if x.period == period), None)
     if load is None:
@@ -26,13 +26,14 @@ def export(city: CityDatabase, out: Path, *, organisation: str, period: str) -> 
     try:
         with city._connect(read_only=True) as conn:
             cur = city._cursor(conn)
-            if city.dialect == "postgresql":
-                cur.execute("SET TIME ZONE 'Asia/Shanghai'")
+            # datetimes are written in Beijing time (see _as_text): set once for every table
+            cur.execute("SET TIME ZONE 'Asia/Shanghai'" if city.dialect == "postgresql"
+                        else "SET TimeZone = 'Asia/Shanghai'")
             for spec in city.profile.tables.values():
                 _write_table(city, cur, spec, out / spec.path, organisation, period)
         write_descriptor(out, city.profile, title=f"{organisation} {period}（市级数据库导出）",
                          created=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         name=_package_name(organisation, period))
+                         name=package_name(f"city-{organisation}-{period}"))
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
@@ -45,9 +46,8 @@ def _write_table(city: CityDatabase, cur: Any, spec: TableSpec, dest: Path, orga
               f"ORDER BY {order}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     if city.dialect == "duckdb":
-        cur.execute("SET TimeZone = 'Asia/Shanghai'")
-        literal = select.replace("%s", "{}").format(_lit(organisation), _lit(period))
-        cur.execute(f"COPY ({literal}) TO '{_path_lit(dest)}' (FORMAT csv, HEADER true)")
+        literal = select.replace("%s", "{}").format(lit(organisation), lit(period))
+        cur.execute(f"COPY ({literal}) TO {lit(str(dest))} (FORMAT csv, HEADER true)")
         return
     with dest.open("wb") as fh, cur.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER true)",
                                          [organisation, period]) as cp:
@@ -65,15 +65,3 @@ def _as_text(city: CityDatabase, name: str, ftype: str) -> str:
         # whole seconds without a fraction, a fraction without its trailing zeros
         return f"regexp_replace({local}, '\\.?0+$', '') || '+08:00'"
     return f"CAST({c} AS TEXT)" if ftype in ("date", "number", "integer") else c
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _path_lit(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _package_name(organisation: str, period: str) -> str:
-    return re.sub(r"[^a-z0-9._-]+", "-", f"city-{organisation}-{period}".lower()).strip("-.")

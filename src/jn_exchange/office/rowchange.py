@@ -6,7 +6,8 @@ it breaks every reference to the record from outside the package).
 Values are compared as the standard reads them, not as written: `12.5` and `12.50`, or
 `2025-02-22T09:40:00+08:00` and `2025-02-22T01:40:00Z`, are the same value. A value that is not
 of its field's type (a failing package) is compared as written. Only field names are shown,
-never values: a change tracker must not become a way around the reports' masking.
+never values, and record keys as the reports show them (a personal key field masked): a
+change tracker must not become a way around the reports' masking.
 
 `compare` reads two package folders in an in-memory DuckDB; `compute_for_submission` compares
 a submission with the organisation's last accepted data in the city's database (the same period
@@ -21,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from jn_exchange.masking import show_key
 from jn_exchange.office.citydb import CityDatabase
 from jn_exchange.office.unpacked import unpacked
 from jn_exchange.package import Package
@@ -81,8 +83,19 @@ def _side(con: Any, name: str, spec: TableSpec, path: Path | None) -> int:
     return int(total)
 
 
+# a record's key inside the comparison: its parts joined by U+001F, an absent part as U+001E
+_SEP, _NONE = "\x1f", "\x1e"
+
+
 def _key(spec: TableSpec, alias: str) -> str:
-    return "concat_ws('|', " + ", ".join(f'{alias}."{k}"' for k in spec.primary_key) + ")"
+    return "concat_ws(chr(31), " + ", ".join(f'coalesce({alias}."{k}", chr(30))' for k in spec.primary_key) + ")"
+
+
+def _shown(spec: TableSpec, key: str) -> str | None:
+    """A key as every report shows it (`masking.show_key`): a personal key field (an officer's
+    or a counterpart's id) is masked by its field's policy."""
+    parts = [None if v == _NONE else v for v in key.split(_SEP)]
+    return show_key([(spec.field(k), v) for k, v in zip(spec.primary_key, parts)])
 
 
 def compare_table(con: Any, spec: TableSpec, old: Path | None, new: Path | None) -> dict[str, Any]:
@@ -121,13 +134,17 @@ def compare_table(con: Any, spec: TableSpec, old: Path | None, new: Path | None)
     for c in changed:
         for f in c["fields"]:
             by_field[f] = by_field.get(f, 0) + 1
+    def shown(keys: list[str]) -> list[str | None]:
+        return [_shown(spec, k) for k in keys[:EXAMPLES]]
+
     return {"table": spec.name, "title": spec.title, "key": list(spec.primary_key),
             "before": int(before) + dup_old, "after": int(after) + dup_new,
             "added": len(added), "removed": len(removed), "changed": len(changed), "rekeyed": len(rekeyed),
             "repeated_keys": {"before": dup_old, "after": dup_new},
             "changed_fields": dict(sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "examples": {"added": added[:EXAMPLES], "removed": removed[:EXAMPLES], "changed": changed[:EXAMPLES],
-                         "rekeyed": [{"from": a, "to": b} for a, b in rekeyed[:EXAMPLES]]}}
+            "examples": {"added": shown(added), "removed": shown(removed),
+                         "changed": [{"key": _shown(spec, c["key"]), "fields": c["fields"]} for c in changed[:EXAMPLES]],
+                         "rekeyed": [{"from": _shown(spec, a), "to": _shown(spec, b)} for a, b in rekeyed[:EXAMPLES]]}}
 
 
 def compare(old: Package | None, new: Package, profile: Profile | None = None, *,
