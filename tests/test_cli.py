@@ -665,6 +665,28 @@ print(json.dumps({{"valid": result.valid, "linkml": "linkml" in sys.modules, "he
     assert got == {"valid": True, "linkml": False, "heavy": []}
 
 
+@pytest.mark.parametrize("args, loaded", [(["validate", "--help"], False), (["validate", str(EXAMPLE)], False),
+                                           (["--help"], True), (["convert", "--help"], True),
+                                           (["service", "--help"], True)])
+def test_the_tools_load_only_when_needed(args, loaded):
+    """`validate` and its --help do not import the tools' and the service's commands (a --help
+    under 0.1 s); listing the commands or running one of them does."""
+    script = f"""
+import sys
+from jn_exchange.cli import main
+try:
+    main({args!r})
+except SystemExit as exc:
+    code = exc.code
+tools = sorted(m for m in sys.modules if m.startswith(("jn_exchange.tools.cli_", "jn_exchange.service")))
+print(code, tools, file=sys.stderr)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT)
+    code, tools = proc.stderr.strip().splitlines()[-1].split(" ", 1)
+    assert code in ("0", "None"), proc.stderr
+    assert (tools != "[]") is loaded, tools
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig, code", [("SIGTERM", 143), ("SIGINT", 130)])
 def test_a_killed_run_leaves_nothing_behind(tmp_path, sig, code):
