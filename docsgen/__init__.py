@@ -5,12 +5,13 @@ package): run `.venv/bin/python -m docsgen [--check]` from the repository root, 
 Reads committed artifacts and repository files: the package profile, Table Schemas and code
 lists in `src/jn_exchange/generated/` (through `jn_exchange.profile`), the rule registry, the
 conformance corpus (`tests/conformance/`, whose operations describe themselves), the example
-package and `benchmarks/validator-speed.json`. Writes, deterministically (stable order, no
+package, `benchmarks/validator-speed.json` and `benchmarks/floors.json`. Writes, deterministically (stable order, no
 timestamps):
 
 - `docs/{zh,en}/reference/**`: tables, code lists, identifier rules, ER diagrams, downloads;
 - `docs/{zh,en}/rules/**`: one page per rule code and the rules index;
-- `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.json` (written by the benchmark script);
+- `docs/{zh,en}/benchmark.md`: from `benchmarks/validator-speed.json` and `benchmarks/floors.json` (written
+  by the benchmark scripts);
 - `docs/{zh,en}/versions.md` and `changelog-<version>.md`: the releases, their support and the diff of
   each release from the one before (`versionpages`);
 - the limits block of the hand-written `docs/{zh,en}/security.md`: from `jn_exchange.config.Limits`
@@ -46,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # produces are deleted by generate_docs and reported by check_docs.
 GENERATED_DIRS = ("zh/reference", "en/reference", "zh/rules", "en/rules", "downloads")
 BENCHMARK_SOURCE = ROOT / "benchmarks" / "validator-speed.json"   # written by benchmarks/validator_speed.py
+FLOORS_SOURCE = ROOT / "benchmarks" / "floors.json"                # written by benchmarks/floors.py
 
 
 def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
@@ -56,6 +58,7 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
     table_names = set(ctx.tables)
     users = ctx.codelist_users()
     bench = json.loads(BENCHMARK_SOURCE.read_text(encoding="utf-8")) if BENCHMARK_SOURCE.is_file() else None
+    floors = json.loads(FLOORS_SOURCE.read_text(encoding="utf-8")) if FLOORS_SOURCE.is_file() else None
     downloads = written_downloads(root)
 
     md: dict[str, str] = {}
@@ -76,7 +79,7 @@ def render_docs(docs_dir: Path, root: Path | None = None) -> dict[str, bytes]:
         md[f"{lang}/rules/index.md"] = rules_index(rules, lang)
         for r in rules:
             md[f"{lang}/rules/{r.code}.md"] = rule_page(r, cases, lang, table_names)
-        md[f"{lang}/benchmark.md"] = benchmarkpage.benchmark_page(bench, lang)
+        md[f"{lang}/benchmark.md"] = benchmarkpage.benchmark_page(bench, lang, floors)
         md[f"{lang}/versions.md"] = versionpages.versions_page(lang)
         for version in versionpages.changelog_versions():
             md[f"{lang}/changelog-{version}.md"] = versionpages.changelog_page(version, lang)
