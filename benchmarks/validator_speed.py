@@ -59,12 +59,17 @@ BARE_DUCKDB = ("import csv, duckdb, sys, pathlib\n"
                "    con.execute(f\"CREATE TABLE t{i} AS SELECT * FROM read_csv('{p}', columns={cols}, header=true, \"\n"
                "                f\"auto_detect=false, delim=',', quote='\\\"')\")\n")
 
-# every file read by pyarrow's multi-threaded CSV reader into Arrow tables
+# every file read by pyarrow's multi-threaded CSV reader into Arrow tables, with the system
+# allocator: arrow's default (mimalloc) paid up to a second of system time when another process
+# had just run (measured: 0.25-0.94 s on 1M rows, the slow runs with 0.6-1.4 s of system time;
+# the system allocator: 0.29-0.30 s every time), which made this floor bimodal
 BARE_PYARROW = ("import sys, pathlib\n"
+                "import pyarrow\n"
                 "from pyarrow import csv\n"
+                "pool = pyarrow.system_memory_pool()\n"
                 "n = 0\n"
                 "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')):\n"
-                "    n += csv.read_csv(p).num_rows\n"
+                "    n += csv.read_csv(p, memory_pool=pool).num_rows\n"
                 "print(n)\n")
 
 
