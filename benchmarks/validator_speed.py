@@ -61,8 +61,9 @@ BARE_DUCKDB = ("import csv, duckdb, sys, pathlib\n"
 
 # every file read by pyarrow's multi-threaded CSV reader into Arrow tables, with the system
 # allocator: arrow's default (mimalloc) paid up to a second of system time when another process
-# had just run (measured: 0.25-0.94 s on 1M rows, the slow runs with 0.6-1.4 s of system time;
-# the system allocator: 0.29-0.30 s every time), which made this floor bimodal
+# had just run (1M rows right after a validation: 0.25-0.65 s, the slow runs with 0.3-0.75 s of
+# system time; the system allocator: 0.29-0.30 s in four such runs). It still varies in the
+# benchmark's rounds (0.30-0.54 s), so the page takes a floor's fastest round
 BARE_PYARROW = ("import sys, pathlib\n"
                 "import pyarrow\n"
                 "from pyarrow import csv\n"

@@ -14,8 +14,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "intro": ("本页给出 `jn-exchange validate`（全部检查）的耗时和峰值内存，并在同一次运行中并排测量同一批文件的“下限”："
                   "pyarrow 读取全部 CSV 文件、DuckDB 把它们读入表（给定列）、Python csv 解析，以及 frictionless validate。"
                   "测量于 {measured}，{cores} 核，{python}；每轮依次运行各命令，每次一个新进程，共 {repeat} 轮。jn-exchange 的时间取各轮的中位数，"
-                  "下限和 frictionless 取各轮中最快的一次：下限是机器能做到的，干扰只会让它变慢；pyarrow 的读取时快时慢"
-                  "（内核忙于内存时多出约 1 秒的系统时间），中位数可能落在任何一种情况上。"
+                  "下限和 frictionless 取各轮中最快的一次：下限是机器能做到的，干扰只会让它变慢；pyarrow 的读取时间起伏很大"
+                  "（用它默认的内存分配器时，别的进程刚运行过后会多花最多约 1 秒的系统时间；现在用系统的分配器，仍有起伏），"
+                  "中位数可能落在慢的一次上。"
                   "测试数据由 `jn-exchange sample --rows N --seed 1` 生成，覆盖全部数据表（行数为各表之和）。"),
         "redo": "重新测量：`.venv/bin/python benchmarks/validator_speed.py`（加 `--with-10m`、`--with-100m` 测更大的包），然后 `.venv/bin/python -m docsgen`。",
         "targets": "目标与下限",
@@ -44,11 +45,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "false_alarms": "误报", "related": "相关记录上的业务规则发现",
         "families": {"business": "业务规则", "cell": "单元格", "identifier": "标识符", "key": "主键", "reference": "引用"},
         "floors": "时间花在哪里",
-        "floors_intro": ("为什么上面有几项目标还没有达到：以下数字由 `benchmarks/floors.py` 在同一台机器上测得（{measured}，{cores} 核，"
-                         "{repeat} 轮的中位数）。重新测量：`.venv/bin/python benchmarks/floors.py`，然后 `.venv/bin/python -m docsgen`。"),
+        "floors_intro": ("为什么上面有几项目标还没有达到：以下数字由 `benchmarks/floors.py` 在同一台机器上测得（{measured}，{cores} 核；"
+                         "校验器的运行取 {repeat} 轮的中位数，读取文件的下限取 {repeat} 轮中最快的一次）。"
+                         "重新测量：`.venv/bin/python benchmarks/floors.py`，然后 `.venv/bin/python -m docsgen`。"),
         "fixed_title": "每次运行的固定开销",
-        "fixed_intro": ("把示例交换包的每个文件只留第一行数据（{tables} 张表，共 {rows} 行），它的校验和示例交换包（{example_rows:,} 行）"
-                        "耗时几乎一样：小交换包的时间不花在数据上，而花在每次运行都要做的事上。"),
+        "fixed_intro": ("把示例交换包的每个文件只留第一行数据（{tables} 张表，共 {rows} 行），校验它与校验示例交换包（{example_rows:,} 行）"
+                        "耗时几乎一样（它的引用大多找不到目标，多出 {examples} 条取示例行的语句，所以还略慢一些）："
+                        "小交换包的时间不花在数据上，而花在每次运行都要做的事上。"),
         "run": "运行", "seconds": "秒",
         "f_example": "示例交换包：`jn-exchange validate`", "f_one_row": "每表一行：`jn-exchange validate`",
         "f_imports": "只导入校验器（`import jn_exchange.validate`）", "f_duckdb_read": "DuckDB 把每表一行的文件读入表，不做任何检查",
@@ -57,23 +60,26 @@ TEXT: dict[str, dict[str, Any]] = {
         "kind": "语句", "count": "条数",
         "kinds": {"load": "读入建表（read_csv）", "load_counts": "读入后的行数与拒收行数", "cells": "单元格检查（每表一条聚合）",
                   "keys": "主键与唯一键", "foreign_keys": "外键", "business_rules": "业务规则（每条规则一条）",
-                  "typed_views": "类型视图", "examples": "取示例行", "preparation": "准备（日历、宏）"},
-        "total": "合计",
+                  "typed_views": "类型视图", "examples": "取示例行", "ragged_rows": "字段数不对的行", "rejects": "读取器拒收的行",
+                  "other": "其他（日历、宏等）", "preparation": "其他（日历、宏等）"},
+        "total": "合计", "cpu_total": "整个运行的 CPU 时间",
         "fixed_end": ("DuckDB 对每条语句都要解析、绑定、优化和规划，不论表有多小。在一张 20 行、20 列的表上（几乎没有要执行的）："
                       "一条最简单的聚合要 {bare:.2f} 毫秒；一条带 20 个 IS NULL 条件的聚合要 {nulls:.2f} 毫秒，带 20 个正则表达式的要 "
                       "{regexes:.2f} 毫秒；同样 20 个条件分成 20 条语句要 {apart:.2f} 毫秒，即每条语句的固定部分约 {fixed:.2f} 毫秒。"
-                      "单元格检查已经是每表一条聚合。上表 {n} 条语句单线程合计 {s:.2f} 秒，两个核都用满也要 {half:.2f} 秒，"
-                      "再加上导入的 {imports:.2f} 秒，已经超过示例交换包 0.35 秒和 1 万行 0.5 秒的目标；"
-                      "把所有语句都合并，最多省下它们的固定部分，约 {saved:.2f} 秒，条件和规则本身的开销不变。"
-                      "要达到这两项目标，需要对小交换包另用一个不经 DuckDB 规划的实现来执行全部规则，"
-                      "那就成了同一套规则的两种实现，发现有可能不一致。"),
+                      "单元格检查已经是每表一条聚合。上表 {n} 条语句单线程合计 {s:.2f} 秒，{cores} 个核都用满也要 {half:.2f} 秒，"
+                      "加上导入的 {imports:.2f} 秒是 {floor:.2f} 秒。即使把全部语句合并成一条，省下它们的固定部分（约 {saved:.2f} 秒），"
+                      "条件和规则本身的开销不变：示例交换包最少也要 {best:.2f} 秒（目标 0.35 秒）{tenk}。"),
+        "tenk": "，1 万行的包再加上它的数据（实测比示例交换包多 {extra:.2f} 秒）要 {best10k:.2f} 秒（目标 0.5 秒）",
+        "second": ("要达到{which}的目标，需要对小交换包另用一个不经 DuckDB 规划的实现来执行全部规则，"
+                   "那就成了同一套规则的两种实现，发现有可能不一致。"),
+        "which_example": "示例交换包", "which_10k": "一万行的包", "which_and": "和",
         "cpu_title": "{rows:,} 行：各阶段的 CPU 时间",
-        "cpu_intro": "同一个交换包在单线程下校验，各阶段的耗时（即它们的 CPU 时间）：",
+        "cpu_intro": "同一个交换包在单线程下校验，各阶段的耗时（单线程时业务规则要排在外键检查之后，表中已减去这段等待）：",
         "phase": "阶段",
         "phases": {"byte scan": "字节扫描（哈希、编码、行结构）", "load": "读入（DuckDB read_csv）", "cell checks": "单元格检查",
                    "business rules": "业务规则", "keys": "主键与唯一键", "foreign keys": "外键", "typed views": "类型视图",
                    "preparation": "准备（日历、宏）", "engine start": "引擎启动", "opening": "打开交换包"},
-        "cpu_end": ("这些工作合计 {sum:.2f} CPU 秒。{cores} 个核全部用满，也至少要 {bound:.2f} 秒，是 pyarrow 读取同一批文件"
+        "cpu_end": ("这次运行共用 {cpu:.2f} CPU 秒。{cores} 个核全部用满，也至少要 {bound:.2f} 秒，是 pyarrow 读取同一批文件"
                     "（{pa:.2f} 秒）的 {ratio:.1f} 倍，而目标是 2 倍；单是 DuckDB 把这些文件读入表（不做任何检查）就要 {dr:.2f} 秒，"
                     "是 pyarrow 的 {dr_ratio:.1f} 倍。要达到目标，检查本身的 CPU 时间需要减少到现在的一小部分，而不是更好地并行。"),
     },
@@ -85,8 +91,9 @@ TEXT: dict[str, dict[str, Any]] = {
                   "given), a Python csv parse, and frictionless validate. Measured {measured} on {cores} cores, {python}, in "
                   "{repeat} rounds, each running the commands in turn, each in a new process. jn-exchange's time is the "
                   "median of the rounds; the floors' and frictionless's the fastest round: a floor is what the machine can "
-                  "do and noise only adds to it, and pyarrow's read is bimodal (about a second more of system time when "
-                  "the kernel is busy with memory), so its median can land on either mode. Packages are `jn-exchange sample --rows N --seed 1` (every table; the row count is the total)."),
+                  "do and noise only adds to it, and pyarrow's read varies widely (with its default allocator, up to about a "
+                  "second more of system time right after another process; with the system allocator used now, less), "
+                  "so its median can land on a slow run. Packages are `jn-exchange sample --rows N --seed 1` (every table; the row count is the total)."),
         "redo": "Redo: `.venv/bin/python benchmarks/validator_speed.py` (`--with-10m`, `--with-100m` for larger packages), then `.venv/bin/python -m docsgen`.",
         "targets": "Targets and floors",
         "target": "Target", "measured": "Measured", "floor": "Floor", "ratio": "Ratio", "met": "Met",
@@ -117,12 +124,14 @@ TEXT: dict[str, dict[str, Any]] = {
         "families": {"business": "business", "cell": "cell", "identifier": "identifier", "key": "key", "reference": "reference"},
         "floors": "Where the time goes",
         "floors_intro": ("Why some targets above are not met: the figures below were measured on the same machine by "
-                         "`benchmarks/floors.py` ({measured}, {cores} cores, median of {repeat} rounds). Redo: "
+                         "`benchmarks/floors.py` ({measured}, {cores} cores; the validator's runs are the median of {repeat} "
+                         "rounds, the reads of the files their fastest of {repeat}). Redo: "
                          "`.venv/bin/python benchmarks/floors.py`, then `.venv/bin/python -m docsgen`."),
         "fixed_title": "The fixed cost of every run",
         "fixed_intro": ("The example package cut to the first data row of each file ({tables} tables, {rows} rows in all) takes "
-                        "about as long as the example itself ({example_rows:,} rows): a small package's time goes not to its data "
-                        "but to what every run does."),
+                        "about as long as the example itself ({example_rows:,} rows; a little longer, as most of its references "
+                        "find no target and {examples} statements fetch example rows): a small package's time goes not to its "
+                        "data but to what every run does."),
         "run": "Run", "seconds": "s",
         "f_example": "The example package: `jn-exchange validate`", "f_one_row": "One row per table: `jn-exchange validate`",
         "f_imports": "The validator's imports alone (`import jn_exchange.validate`)",
@@ -132,27 +141,33 @@ TEXT: dict[str, dict[str, Any]] = {
         "kinds": {"load": "load into a table (read_csv)", "load_counts": "row and reject counts after the load",
                   "cells": "cell checks (one aggregate per table)", "keys": "primary and unique keys",
                   "foreign_keys": "foreign keys", "business_rules": "business rules (one per rule)",
-                  "typed_views": "typed views", "examples": "example rows", "preparation": "preparation (calendar, macros)"},
-        "total": "total",
+                  "typed_views": "typed views", "examples": "example rows", "ragged_rows": "rows of the wrong width",
+                  "rejects": "rows the reader rejected", "other": "other (calendar, macros, ...)",
+                  "preparation": "other (calendar, macros, ...)"},
+        "total": "total", "cpu_total": "the whole run's CPU time",
         "fixed_end": ("DuckDB parses, binds, optimizes and plans every statement whatever the size of its table. On a "
                       "table of 20 rows and 20 columns (nearly nothing to execute): the simplest aggregate takes {bare:.2f} ms; "
                       "one aggregate with 20 IS NULL conditions {nulls:.2f} ms, with 20 regular expressions {regexes:.2f} ms; "
                       "the same 20 conditions as 20 statements {apart:.2f} ms, so each statement's fixed part is about "
                       "{fixed:.2f} ms. The cell checks are already one aggregate per table. The {n} statements above take "
-                      "{s:.2f} s on one thread, at least {half:.2f} s on both cores, and with the imports' {imports:.2f} s "
-                      "that is already over the targets of 0.35 s for the example and 0.5 s for 10k rows; merging every "
-                      "statement would save at most their fixed parts, about {saved:.2f} s, and the conditions and rules "
-                      "cost the same. Meeting these two targets would take a second implementation of every rule for small "
-                      "packages, one that DuckDB does not plan: two implementations of one catalogue, whose findings could "
-                      "differ."),
+                      "{s:.2f} s on one thread, at least {half:.2f} s on {cores} cores, {floor:.2f} s with the imports. "
+                      "Merging every statement into one would save their fixed parts (about {saved:.2f} s), and the "
+                      "conditions and rules cost the same: the example would still take at least {best:.2f} s (target "
+                      "0.35 s){tenk}."),
+        "tenk": ", and the 10k package, with its data (measured: {extra:.2f} s more than the example), {best10k:.2f} s (target 0.5 s)",
+        "second": ("Meeting the target{plural} for {which} would take a second implementation of every rule for small "
+                   "packages, one that DuckDB does not plan: two implementations of one catalogue, whose findings could "
+                   "differ."),
+        "which_example": "the example", "which_10k": "10k rows", "which_and": " and ",
         "cpu_title": "{rows:,} rows: CPU time by phase",
-        "cpu_intro": "The same package validated on one thread, the seconds of each phase (that is, its CPU time):",
+        "cpu_intro": ("The same package validated on one thread, the seconds of each phase (on one thread the business rules "
+                      "queue behind the foreign keys; that wait is taken out of their figure):"),
         "phase": "Phase",
         "phases": {"byte scan": "byte scan (hash, encoding, line structure)", "load": "load (DuckDB read_csv)",
                    "cell checks": "cell checks", "business rules": "business rules", "keys": "primary and unique keys",
                    "foreign keys": "foreign keys", "typed views": "typed views", "preparation": "preparation (calendar, macros)",
                    "engine start": "engine start", "opening": "opening the package"},
-        "cpu_end": ("This work takes {sum:.2f} CPU-seconds in all. With all {cores} cores busy it cannot take less than "
+        "cpu_end": ("The run takes {cpu:.2f} CPU-seconds in all. With all {cores} cores busy it cannot take less than "
                     "{bound:.2f} s, {ratio:.1f}× pyarrow's read of the same files ({pa:.2f} s), where the target is 2×; "
                     "DuckDB reading the files into tables, with no check at all, takes {dr:.2f} s ({dr_ratio:.1f}×) by "
                     "itself. The target needs the checks' CPU time cut to a small part of what it is, not better "
@@ -167,7 +182,7 @@ def _s(m: dict[str, Any] | None) -> str:
 
 def _best(m: dict[str, Any]) -> float:
     """A floor's time: the fastest of its runs (a floor is what the machine can do; noise only
-    adds to it, and pyarrow's read is bimodal, so its median lands on either mode)."""
+    adds to it, and pyarrow's read varies widely, so its median can land on a slow run)."""
     return float(m.get("best", min(m.get("walls") or [m["wall"]])))
 
 
@@ -240,13 +255,14 @@ def _table(head: list[str], rows: list[list[str]], align: list[str]) -> list[str
     return ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|", *("| " + " | ".join(r) + " |" for r in rows), ""]
 
 
-def _floors(f: dict[str, Any], t: dict[str, Any]) -> list[str]:
+def _floors(f: dict[str, Any], t: dict[str, Any], data: dict[str, Any]) -> list[str]:
     """Where the time goes: the fixed cost of a run, and the CPU time of each phase on a big
     package against the reads the targets are set against."""
     fx, ex, big = f["fixed"], f["example"], f["big"]
     cores = f["cores"] or 1
+    examples = f.get("one_row", {}).get("statements", {}).get("examples", {}).get("n", 0)
     out = [f"## {t['floors']}", "", t["floors_intro"].format(**f), "", f"### {t['fixed_title']}", "",
-           t["fixed_intro"].format(**fx), ""]
+           t["fixed_intro"].format(examples=examples, **fx), ""]
     out += _table([t["run"], t["seconds"]], [[t[f"f_{k}"], f"{fx[k]['wall']:.2f}"]
                                              for k in ("example", "one_row", "imports", "duckdb_read", "python")],
                   ["---", "---:"])
@@ -258,16 +274,31 @@ def _floors(f: dict[str, Any], t: dict[str, Any]) -> list[str]:
                   + [[t["total"], str(n), f"{secs:.3f}"]], ["---", "---:", "---:"])
     one = f["statement_ms"]
     fixed = (one["apart_20"] - one["nulls_20"]) / 19   # 20 × (fixed + c) against fixed + 20 × c
-    out += [t["fixed_end"].format(n=n, s=secs, half=secs / cores, imports=fx["imports"]["wall"], bare=one["bare"],
-                                  nulls=one["nulls_20"], regexes=one["regexes_20"], apart=one["apart_20"], fixed=fixed,
-                                  saved=n * fixed / 1000), ""]
+    saved = n * fixed / 1000
+    imports = fx["imports"]["wall"]
+    best = (secs - saved) / cores + imports   # every statement merged, both cores busy, the imports
+    tenk, out_of_reach = "", [t["which_example"]] if best >= 0.35 else []
+    s10k, example = _size(data, 10_000), data.get("example")
+    if s10k and example:
+        extra = max(0.0, s10k["jn"]["wall"] - example["jn"]["wall"])
+        tenk = t["tenk"].format(extra=extra, best10k=best + extra)
+        if best + extra >= 0.5:
+            out_of_reach.append(t["which_10k"])
+    out += [t["fixed_end"].format(n=n, s=secs, cores=cores, half=secs / cores, imports=imports,
+                                  floor=secs / cores + imports, bare=one["bare"], nulls=one["nulls_20"],
+                                  regexes=one["regexes_20"], apart=one["apart_20"], fixed=fixed, saved=saved,
+                                  best=best, tenk=tenk)]
+    if out_of_reach:
+        out[-1] += (" " if t is TEXT["en"] else "") + t["second"].format(
+            which=t["which_and"].join(out_of_reach), plural="s" if len(out_of_reach) > 1 else "")
+    out.append("")
     phases = big["phases"]
-    total = sum(phases.values())
     pa, dr = _best(big["pyarrow"]), _best(big["duckdb_read"])
+    bound = big["cpu"] / cores
     out += [f"### {t['cpu_title'].format(rows=big['rows'])}", "", t["cpu_intro"], ""]
     out += _table([t["phase"], t["seconds"]], [[t["phases"].get(k, k), f"{v:.3f}"] for k, v in phases.items()]
-                  + [[t["total"], f"{total:.3f}"]], ["---", "---:"])
-    out += [t["cpu_end"].format(sum=total, cores=cores, bound=big["bound"], pa=pa, ratio=big["bound"] / pa, dr=dr,
+                  + [[t["cpu_total"], f"{big['cpu']:.3f}"]], ["---", "---:"])
+    out += [t["cpu_end"].format(cpu=big["cpu"], cores=cores, bound=bound, pa=pa, ratio=bound / pa, dr=dr,
                                 dr_ratio=dr / pa), ""]
     return out
 
@@ -314,5 +345,5 @@ def benchmark_page(data: dict[str, Any] | None, lang: str, floors: dict[str, Any
         out += _table([t["rows"], t["defects"], t["family"], t["jn_recall"], t["fl_recall"]], rows,
                       ["---:", "---:", "---", "---:", "---:"])
     if floors:
-        out += _floors(floors, t)
+        out += _floors(floors, t, data)
     return "\n".join(out)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -324,20 +325,23 @@ def _os_error(exc: OSError) -> str:
 
 
 _tools_added = False
+_tools_lock = threading.Lock()
 
 
 def _register_tools() -> bool:
-    """Add the tools' and the service's commands to `main` (once); True when this call added them."""
+    """Add the tools' and the service's commands to `main` (once, whichever thread asks first;
+    a failed import is raised and tried again next time); True when this call added them."""
     global _tools_added
-    if _tools_added:
-        return False
-    _tools_added = True
-    from jn_exchange.service import cli as service_cli
-    from jn_exchange.tools import cli_release, cli_repair, cli_sheets
+    with _tools_lock:
+        if _tools_added:
+            return False
+        from jn_exchange.service import cli as service_cli
+        from jn_exchange.tools import cli_release, cli_repair, cli_sheets
 
-    for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS, *cli_release.COMMANDS, *service_cli.COMMANDS]:
-        main.add_command(cmd)
-    return True
+        for cmd in [*cli_sheets.COMMANDS, *cli_repair.COMMANDS, *cli_release.COMMANDS, *service_cli.COMMANDS]:
+            main.add_command(cmd)
+        _tools_added = True
+        return True
 
 
 if __name__ == "__main__":  # pragma: no cover
