@@ -128,7 +128,8 @@ def in_process(pkg: Path, repeat: int) -> dict[str, Any]:
         with lock:
             stmts[kind] += dt_
             counts[kind] += 1
-            counts[f"{kind} conditions"] += conditions
+            if kind == "cells":
+                counts["cell conditions"] += conditions
 
     def timed(owner: Any, name: str, label: str) -> Callable[[], None]:
         f = getattr(owner, name)
@@ -165,7 +166,7 @@ def in_process(pkg: Path, repeat: int) -> dict[str, Any]:
             phases["business rules"] -= phases["foreign keys"]
             runs.append({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
                          "phases": dict(phases), "statements": {k: [counts[k], stmts[k]] for k in stmts},
-                         "cell_conditions": counts["cells conditions"]})
+                         "cell_conditions": counts["cell conditions"]})
     finally:
         for u in undo:
             u()
@@ -221,7 +222,7 @@ def main() -> None:
     fresh_bytecode()
     cores = os.cpu_count() or 1
     example = ROOT / "examples" / "jinan-sample"
-    out: dict[str, Any] = {"measured": dt.date.today().isoformat(), "cores": os.cpu_count(), "repeat": args.repeat,
+    out: dict[str, Any] = {"measured": dt.date.today().isoformat(), "cores": cores, "repeat": args.repeat,
                            "statement_ms": statement_costs()}
     print("one statement (ms):", out["statement_ms"], flush=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -155,7 +155,7 @@ TEXT: dict[str, dict[str, Any]] = {
                       "conditions and rules cost the same: the example would still take at least {best:.2f} s (target "
                       "0.35 s){tenk}."),
         "tenk": ", and the 10k package, with its data (measured: {extra:.2f} s more than the example), {best10k:.2f} s (target 0.5 s)",
-        "second": ("Meeting the target{plural} for {which} would take a second implementation of every rule for small "
+        "second": (" Meeting the target{plural} for {which} would take a second implementation of every rule for small "
                    "packages, one that DuckDB does not plan: two implementations of one catalogue, whose findings could "
                    "differ."),
         "which_example": "the example", "which_10k": "10k rows", "which_and": " and ",
@@ -289,7 +289,7 @@ def _floors(f: dict[str, Any], t: dict[str, Any], data: dict[str, Any]) -> list[
                                   regexes=one["regexes_20"], apart=one["apart_20"], fixed=fixed, saved=saved,
                                   best=best, tenk=tenk)]
     if out_of_reach:
-        out[-1] += (" " if t is TEXT["en"] else "") + t["second"].format(
+        out[-1] += t["second"].format(   # the English text brings its own space
             which=t["which_and"].join(out_of_reach), plural="s" if len(out_of_reach) > 1 else "")
     out.append("")
     phases = big["phases"]
